@@ -1,0 +1,219 @@
+/**
+ * Rényi-DP accountant (Mironov 2017; Abadi et al. 2016's moments accountant), exact at every order.
+ *
+ * Per-order RDP of the supported mechanisms:
+ * - `gaussian(σ)`: α/(2σ²) (Mironov 2017, Prop. 7);
+ * - `laplace(b)`: Mironov 2017, Prop. 6 (see `_internals/laplaceRdp.ts`);
+ * - `poissonSampled(q, gaussian(σ))`: Mironov, Talwar & Zhang 2019 (arXiv 1908.10530, §3.3), exact at
+ *   integer and fractional orders (see `_internals/sampledGaussianRdp.ts`);
+ * - composition adds RDP vectors (Mironov 2017, Prop. 1); `nonPrivate` is +∞, `noOp` is 0.
+ * Conversion to (ε, δ): {@link epsilonFromRdp} (Canonne, Kamath & Steinke 2020, Prop. 12).
+ */
+import { PrivkitError } from './PrivkitError.js';
+import { describeEvent, validateEvent, type DpEvent } from './DpEvent.js';
+import { DEFAULT_RDP_ORDERS } from './defaultOrders.js';
+import type { AccountantState, LedgerEntry, PrivacyAccountant } from './PrivacyAccountant.js';
+import { deltaFromRdp, epsilonFromRdp, type EpsilonAtOrder } from './rdpConversion.js';
+import { rdpLaplace } from './_internals/laplaceRdp.js';
+import { rdpPoissonSampledGaussian } from './_internals/sampledGaussianRdp.js';
+import { requireInRange, requireInteger } from './_internals/validate.js';
+
+/** Options of {@link RdpAccountant}. */
+export interface RdpAccountantOptions {
+  /**
+   * RDP orders α > 1 to track; ε is minimised over them.
+   * @defaultValue {@link DEFAULT_RDP_ORDERS} (dp_accounting's 156 orders, 1.1 … 1024)
+   */
+  readonly orders?: readonly number[];
+}
+
+/** Per-order RDP vectors of leaf mechanisms, shared by all accountants (bounded LRU). */
+const leafCache = new Map<string, Float64Array>();
+const LEAF_CACHE_SIZE = 512;
+
+/**
+ * Rényi-DP accountant.
+ *
+ * @example
+ * ```ts
+ * const acc = new RdpAccountant().compose(poissonSampled(256 / 60000, gaussian(1.1)), 14063);
+ * acc.getEpsilonAndOrder(1e-5); // { epsilon: 2.5967…, order: … }
+ * ```
+ */
+export class RdpAccountant implements PrivacyAccountant {
+  readonly kind = 'rdp' as const;
+  /** The orders tracked (frozen copy). */
+  readonly orders: readonly number[];
+  private readonly ordersKey: string;
+  private readonly rdp: Float64Array;
+  private readonly entries: LedgerEntry[] = [];
+
+  /**
+   * @param options - see {@link RdpAccountantOptions}.
+   * @throws PrivkitError `INVALID_ARGUMENT` for an empty order list or an order ≤ 1, NaN or ∞.
+   */
+  constructor(options: RdpAccountantOptions = {}) {
+    const orders = options.orders ?? DEFAULT_RDP_ORDERS;
+    if (!Array.isArray(orders) || orders.length === 0) {
+      throw new PrivkitError('INVALID_ARGUMENT', '`orders` must be a non-empty array of numbers > 1.');
+    }
+    orders.forEach((a, i) => requireInRange(`orders[${i}]`, a, { min: 1, max: Infinity, minOpen: true, maxOpen: true }));
+    this.orders = Object.freeze([...orders]);
+    this.ordersKey = orders === DEFAULT_RDP_ORDERS ? 'default' : this.orders.join(',');
+    this.rdp = new Float64Array(this.orders.length);
+  }
+
+  /** @inheritDoc */
+  supports(event: DpEvent): boolean {
+    return unsupportedPart(event) === null;
+  }
+
+  /**
+   * Adds `count` runs of `event`. The event is validated and checked in full before any state changes.
+   * @param event - the mechanism.
+   * @param count - a non-negative integer. @defaultValue 1
+   * @returns this accountant, for chaining.
+   * @throws PrivkitError `UNSUPPORTED_EVENT` naming the unsupported sub-event, or `INVALID_ARGUMENT`.
+   */
+  compose(event: DpEvent, count = 1): this {
+    const checked = validateEvent(event);
+    requireInteger('count', count, 0);
+    const bad = unsupportedPart(checked);
+    if (bad !== null) {
+      throw new PrivkitError(
+        'UNSUPPORTED_EVENT',
+        `RdpAccountant does not support ${describeEvent(bad)}: only a Gaussian (or noOp) can be Poisson-subsampled.`,
+        { event: bad },
+      );
+    }
+    const delta = this.rdpOf(checked);
+    if (count > 0) for (let i = 0; i < delta.length; i++) this.rdp[i] += count * delta[i];
+    this.entries.push(Object.freeze({ event: checked, count }));
+    return this;
+  }
+
+  /** @inheritDoc */
+  get ledger(): readonly LedgerEntry[] {
+    return Object.freeze([...this.entries]);
+  }
+
+  /** The accumulated RDP at each of {@link orders}. */
+  rdpVector(): readonly number[] {
+    return Array.from(this.rdp);
+  }
+
+  /**
+   * ε and the optimal order for the given δ.
+   * @param delta - δ in (0, 1).
+   * @returns `{ epsilon, order }`; `order` is null when ε = ∞.
+   * @throws PrivkitError `INVALID_ARGUMENT` for δ outside (0, 1).
+   */
+  getEpsilonAndOrder(delta: number): EpsilonAtOrder {
+    return epsilonFromRdp(this.orders, this.rdp, delta);
+  }
+
+  /** @inheritDoc */
+  getEpsilon(delta: number): number {
+    return this.getEpsilonAndOrder(delta).epsilon;
+  }
+
+  /** @inheritDoc */
+  getDelta(epsilon: number): number {
+    return deltaFromRdp(this.orders, this.rdp, epsilon).delta;
+  }
+
+  /** @inheritDoc */
+  toJSON(): AccountantState {
+    return {
+      accountant: 'rdp',
+      options: { orders: [...this.orders] },
+      ledger: this.entries.map((e) => ({ event: e.event, count: e.count })),
+    };
+  }
+
+  /**
+   * Rebuilds an accountant from {@link toJSON} output by replaying its ledger (same state, bit for bit).
+   * @throws PrivkitError `INVALID_ARGUMENT` for a malformed state.
+   */
+  static fromJSON(state: AccountantState): RdpAccountant {
+    if (state?.accountant !== 'rdp') {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`state.accountant\` must be "rdp"; got ${JSON.stringify(state?.accountant)}.`);
+    }
+    const orders = (state.options as { orders?: number[] } | undefined)?.orders;
+    const acc = new RdpAccountant(orders === undefined ? {} : { orders });
+    if (!Array.isArray(state.ledger)) throw new PrivkitError('INVALID_ARGUMENT', '`state.ledger` must be an array.');
+    for (const entry of state.ledger) acc.compose(entry.event, entry.count);
+    return acc;
+  }
+
+  private rdpOf(event: DpEvent): Float64Array {
+    const out = new Float64Array(this.orders.length);
+    switch (event.kind) {
+      case 'noOp':
+        return out;
+      case 'nonPrivate':
+        return out.fill(Infinity);
+      case 'selfComposed': {
+        if (event.count === 0) return out;
+        const inner = this.rdpOf(event.event);
+        for (let i = 0; i < out.length; i++) out[i] = event.count * inner[i];
+        return out;
+      }
+      case 'composed':
+        for (const e of event.events) {
+          const inner = this.rdpOf(e);
+          for (let i = 0; i < out.length; i++) out[i] += inner[i];
+        }
+        return out;
+      default:
+        return this.leaf(event);
+    }
+  }
+
+  private leaf(event: DpEvent): Float64Array {
+    const key = `${this.ordersKey}|${JSON.stringify(event)}`;
+    const hit = leafCache.get(key);
+    if (hit !== undefined) {
+      leafCache.delete(key); // refresh LRU position
+      leafCache.set(key, hit);
+      return hit;
+    }
+    const out = new Float64Array(this.orders.length);
+    const orders = this.orders;
+    if (event.kind === 'gaussian') {
+      const s2 = event.noiseMultiplier * event.noiseMultiplier;
+      for (let i = 0; i < out.length; i++) out[i] = orders[i] / (2 * s2);
+    } else if (event.kind === 'laplace') {
+      for (let i = 0; i < out.length; i++) out[i] = rdpLaplace(event.scale, orders[i]);
+    } else if (event.kind === 'poissonSampled') {
+      const inner = event.event;
+      if (inner.kind === 'gaussian') {
+        for (let i = 0; i < out.length; i++) out[i] = rdpPoissonSampledGaussian(event.sampleRate, inner.noiseMultiplier, orders[i]);
+      } // noOp inside: zero cost
+    }
+    leafCache.set(key, out);
+    if (leafCache.size > LEAF_CACHE_SIZE) leafCache.delete(leafCache.keys().next().value as string);
+    return out;
+  }
+}
+
+/** The first sub-event the RDP accountant cannot handle, or null. */
+function unsupportedPart(event: DpEvent): DpEvent | null {
+  switch (event.kind) {
+    case 'gaussian':
+    case 'laplace':
+    case 'nonPrivate':
+    case 'noOp':
+      return null;
+    case 'poissonSampled':
+      return event.event.kind === 'gaussian' || event.event.kind === 'noOp' ? null : event;
+    case 'selfComposed':
+      return unsupportedPart(event.event);
+    case 'composed':
+      for (const e of event.events) {
+        const bad = unsupportedPart(e);
+        if (bad !== null) return bad;
+      }
+      return null;
+  }
+}

@@ -1,0 +1,2 @@
+// privkit/testing — fast-check arbitraries and properties for users' own vitest suites.
+export {};
