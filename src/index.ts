@@ -16,6 +16,12 @@ export {
   DEFAULT_RDP_ORDERS,
   epsilonFromRdp,
   deltaFromRdp,
+  PldAccountant,
+  createAccountant,
+  restoreAccountant,
+  calibrateNoiseMultiplier,
+  dpSgdEpsilon,
+  maxSteps,
 } from '../accountant/index.js';
 export type {
   PrivkitErrorCode,
@@ -34,4 +40,8 @@ export type {
   RdpAccountantOptions,
   EpsilonAtOrder,
   DeltaAtOrder,
+  PldAccountantOptions,
+  AccountantSpec,
+  CalibrateNoiseOptions,
+  MaxStepsOptions,
 } from '../accountant/index.js';

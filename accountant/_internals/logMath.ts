@@ -70,18 +70,6 @@ export function ndtr(x: number): number {
   return 0.5 * erfc(-x * SQRT1_2);
 }
 
-/**
- * log(Φ(b) − Φ(a)) for a ≤ b, computed on the side of 0 where both tails are small so that a
- * probability of 1e-300 keeps its relative precision.
- */
-export function logNdtrDiff(a: number, b: number): number {
-  if (a >= b) return -Infinity;
-  if (a >= 0) return logSubExp(logNdtrUpper(a), logNdtrUpper(b));
-  if (b <= 0) return logSubExp(logNdtr(b), logNdtr(a));
-  // Straddles 0: 1 − Φ(a)' tail − upper tail, both ≤ 1/2, no cancellation.
-  return Math.log1p(-Math.exp(logNdtr(a)) - Math.exp(logNdtrUpper(b)));
-}
-
 /** Natural log of the standard normal density. */
 export function logNormalPdf(t: number): number {
   return -0.5 * t * t - 0.5 * Math.log(2 * Math.PI);

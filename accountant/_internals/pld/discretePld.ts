@@ -1,0 +1,286 @@
+/**
+ * Discrete privacy-loss distributions (PLDs) on the grid {iΔ}: P-masses of the privacy loss plus a
+ * mass at +∞, their composition by FFT convolution, and conversion to (ε, δ).
+ *
+ * δ(ε) = m_∞ + Σ_i m_i·(1 − e^{ε − iΔ})₊ (Meiser & Mohammadi 2018, "Tight on budget?", Thm 1;
+ * Sommer, Meiser & Mohammadi 2019, Lemma 5). Composition of mechanisms = convolution of their PLDs
+ * (Koskela, Jälkö & Honkela 2020, arXiv 1906.03049, §4), computed by FFT; self-composition raises the
+ * transform to the T-th power (dp_accounting `common.self_convolve`). Tail mass outside a Chernoff
+ * window is counted pessimistically into m_∞.
+ */
+import FFT from 'fft.js';
+import { PrivkitError } from '../../PrivkitError.js';
+import { log1mExp } from '../logMath.js';
+
+import { profileDelta, type LossProfile } from './lossProfiles.js';
+
+/** A PLD on the grid: `masses[k]` is the P-mass of loss (offset + k)·interval. */
+export interface DiscretePld {
+  readonly interval: number;
+  readonly offset: number;
+  readonly masses: Float64Array;
+  readonly infinityMass: number;
+}
+
+/** The PLD of a mechanism that reveals nothing (loss 0 with probability 1). */
+export function identityPld(interval: number): DiscretePld {
+  return { interval, offset: 0, masses: Float64Array.of(1), infinityMass: 0 };
+}
+
+/**
+ * Pessimistic "connect-the-dots" discretisation (Doroshenko, Ghazi, Kamath, Kumar & Manurangsi 2022,
+ * "Connect the Dots: Tighter Discrete Approximations of Privacy Loss Distributions", arXiv 2207.04380,
+ * Thm 3.2): the discrete PLD whose δ(ε) equals the true δ at every grid point and interpolates it
+ * linearly in e^ε in between. Since δ is convex in e^ε, the interpolation lies above it: a dominating
+ * pair, tighter than rounding losses up.
+ *
+ * Construction used here (equivalent, and free of second differences): on each grid interval
+ * (ε_j, ε_{j+1}] the Q-mass q_j is split between the two end points so that both the Q-mass and the
+ * P-mass p_j = ∫e^L dQ are preserved: r_j = (p_j − e^{ε_j}q_j)/(e^{ε_{j+1}} − e^{ε_j}) ∈ [0, q_j] goes
+ * up, q_j − r_j stays down. P-mass below the grid is lumped at ε_0 (rounding up); above the last grid
+ * point the Q-mass is put there and the excess P-mass, δ(ε_n), goes to +∞.
+ */
+export function discretizeProfile(profile: LossProfile, interval: number): DiscretePld {
+  const iLo = Math.floor(profile.lo / interval);
+  const iHi = Math.ceil(profile.hi / interval);
+  const n = iHi - iLo + 1;
+  if (!(n >= 2) || n > 50_000_000) {
+    throw new PrivkitError('INVALID_ARGUMENT', `PLD grid of ${n} points is too large; increase \`valueDiscretizationInterval\` (got ${interval}).`);
+  }
+  // Tails at every grid point; complements only where a tail exceeds 1/2, so that each interval
+  // probability is a difference of two numbers ≤ 1/2 (no cancellation against 1).
+  const tailP = new Float64Array(n);
+  const tailQ = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const eps = (iLo + j) * interval;
+    tailP[j] = profile.logTailP(eps);
+    tailQ[j] = profile.logTailQ(eps);
+  }
+  const head = (logTail: Float64Array, logHead: (eps: number) => number, j: number): number =>
+    logTail[j] < -Math.LN2 ? log1mExp(logTail[j]) : logHead((iLo + j) * interval);
+  const intervalProb = (logTail: Float64Array, logHead: (eps: number) => number, j: number): number => {
+    if (logTail[j] <= -Math.LN2) return Math.exp(logTail[j]) * -Math.expm1(logTail[j + 1] - logTail[j]);
+    if (logTail[j + 1] >= -Math.LN2) {
+      const h0 = logHead(((iLo + j) * interval));
+      const h1 = logHead(((iLo + j + 1) * interval));
+      return h1 > h0 ? Math.exp(h1) * -Math.expm1(h0 - h1) : 0;
+    }
+    return Math.max(0, 1 - Math.exp(head(logTail, logHead, j)) - Math.exp(logTail[j + 1]));
+  };
+  const masses = new Float64Array(n);
+  const expm1D = Math.expm1(interval);
+  // Everything at or below ε_0 is rounded up to ε_0.
+  masses[0] += Math.exp(head(tailP, profile.logHeadP, 0));
+  for (let j = 0; j < n - 1; j++) {
+    const p = intervalProb(tailP, profile.logHeadP, j);
+    const qm = intervalProb(tailQ, profile.logHeadQ, j);
+    if (p > 0 || qm > 0) {
+      const x = Math.exp((iLo + j) * interval);
+      let r = (p - x * qm) / (x * expm1D);
+      if (!(r >= 0)) r = 0; // rounding only: r ∈ [0, q] exactly
+      if (r > qm) r = qm;
+      masses[j] += x * (qm - r);
+      masses[j + 1] += x * (1 + expm1D) * r;
+    }
+  }
+  const epsN = iHi * interval;
+  masses[n - 1] += Math.exp(epsN + tailQ[n - 1]);
+  const infinityMass = profileDelta(profile, epsN);
+  return { interval, offset: iLo, masses, infinityMass };
+}
+
+/**
+ * ε(δ) of a discrete PLD: the smallest ε with δ(ε) ≤ δ, solved exactly between grid points
+ * (δ(ε) = S_P − e^ε·S_Q there). Clamped at 0.
+ */
+export function epsilonForDelta(pld: DiscretePld, delta: number): number {
+  const { masses, offset, interval } = pld;
+  if (pld.infinityMass > delta) return Infinity;
+  let sP = pld.infinityMass;
+  let sQ = 0;
+  for (let k = masses.length - 1; k >= 0; k--) {
+    const eps = (offset + k) * interval;
+    // δ on [ε_k, ε_{k+1}) is sP − e^ε·sQ with the masses above k.
+    if (sP - Math.exp(eps) * sQ > delta) return Math.max(0, Math.log((sP - delta) / sQ));
+    const m = masses[k];
+    sP += m;
+    sQ += m * Math.exp(-eps);
+  }
+  if (sP <= delta || sQ === 0) return 0;
+  return Math.max(0, Math.log((sP - delta) / sQ));
+}
+
+/** δ(ε) of a discrete PLD. */
+export function deltaForEpsilon(pld: DiscretePld, epsilon: number): number {
+  const { masses, offset, interval } = pld;
+  let d = pld.infinityMass;
+  if (epsilon === Infinity) return d;
+  const kStart = Math.max(0, Math.floor(epsilon / interval) - offset + 1);
+  let sum = 0;
+  for (let k = kStart; k < masses.length; k++) {
+    const gap = epsilon - (offset + k) * interval;
+    if (gap < 0) sum += masses[k] * -Math.expm1(gap);
+  }
+  d += sum;
+  return Math.min(1, d);
+}
+
+function nextPow2(n: number): number {
+  let p = 2;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** Forward real FFT into a full complex spectrum (interleaved re, im). */
+function spectrum(fft: FFT, input: Float64Array): Float64Array {
+  const out = new Float64Array(2 * input.length);
+  fft.realTransform(out, input);
+  fft.completeSpectrum(out);
+  return out;
+}
+
+function inverseReal(fft: FFT, spec: Float64Array): Float64Array {
+  const out = new Float64Array(spec.length);
+  fft.inverseTransform(out, spec);
+  const real = new Float64Array(spec.length / 2);
+  for (let i = 0; i < real.length; i++) {
+    const v = out[2 * i];
+    real[i] = v > 0 ? v : 0; // FFT round-off can leave tiny negatives
+  }
+  return real;
+}
+
+/** log Σ_k m_k e^{t·k}. */
+function logMgf(logMasses: Float64Array, t: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < logMasses.length; k++) {
+    const v = logMasses[k] + t * k;
+    if (v > max) max = v;
+  }
+  if (max === -Infinity) return -Infinity;
+  let s = 0;
+  for (let k = 0; k < logMasses.length; k++) s += Math.exp(logMasses[k] + t * k - max);
+  return max + Math.log(s);
+}
+
+/** Minimises a unimodal function of log t by golden-section search over t ∈ [1e-12, 1e2]. */
+function goldenMin(f: (t: number) => number): number {
+  let a = Math.log(1e-12);
+  let b = Math.log(1e2);
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = f(Math.exp(c));
+  let fd = f(Math.exp(d));
+  let best = Math.min(fc, fd);
+  for (let i = 0; i < 28; i++) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(Math.exp(c));
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(Math.exp(d));
+    }
+    best = Math.min(best, fc, fd);
+  }
+  return best;
+}
+
+/**
+ * Chernoff window [lo, hi] (relative indices of the T-fold sum) outside which the sum has at most
+ * `tailMass`/2 on each side: P(S ≥ a) ≤ e^{T·K(t) − t·a}, P(S ≤ a) ≤ e^{T·K(−t) + t·a} for t > 0, K the
+ * log-MGF (dp_accounting `common.compute_self_convolve_bounds`). (T·K(t) − log(τ/2))/t is the slope of
+ * a chord of a convex function from a point below it, hence unimodal in t.
+ */
+function chernoffWindow(masses: Float64Array, count: number, tailMass: number): [number, number] {
+  const n = masses.length;
+  const logMasses = new Float64Array(n);
+  for (let k = 0; k < n; k++) logMasses[k] = masses[k] > 0 ? Math.log(masses[k]) : -Infinity;
+  const logTail = Math.log(tailMass / 2);
+  const upper = goldenMin((t) => (count * logMgf(logMasses, t) - logTail) / t);
+  // Lower tail: mirror the distribution (k → n−1−k).
+  const mirrored = logMasses.slice().reverse();
+  const lowerFromTop = goldenMin((t) => (count * logMgf(mirrored, t) - logTail) / t);
+  const maxSum = count * (n - 1);
+  const hi = Math.min(maxSum, Math.ceil(upper));
+  const lo = Math.max(0, Math.floor(maxSum - lowerFromTop));
+  return lo <= hi ? [lo, hi] : [0, maxSum];
+}
+
+/**
+ * T-fold self-composition: FFT, elementwise T-th power, inverse FFT over a window holding all but
+ * `tailMass` of the finite mass; the remainder is added to m_∞ (pessimistic).
+ */
+export function selfCompose(pld: DiscretePld, count: number, tailMass: number): DiscretePld {
+  if (count === 0) return identityPld(pld.interval);
+  if (count === 1) return pld;
+  const infinityMass = Math.min(1, -Math.expm1(count * Math.log1p(-pld.infinityMass)));
+  const [lo, hi] = chernoffWindow(pld.masses, count, tailMass);
+  const size = nextPow2(hi - lo + 1);
+  const input = new Float64Array(size);
+  for (let k = 0; k < pld.masses.length; k++) input[k % size] += pld.masses[k];
+  const fft = new FFT(size);
+  const spec = spectrum(fft, input);
+  for (let i = 0; i < spec.length; i += 2) {
+    const re = spec[i];
+    const im = spec[i + 1];
+    const r = Math.hypot(re, im);
+    if (r === 0) continue;
+    const mag = Math.exp(count * Math.log(r));
+    const ang = count * Math.atan2(im, re);
+    spec[i] = mag * Math.cos(ang);
+    spec[i + 1] = mag * Math.sin(ang);
+  }
+  const circular = inverseReal(fft, spec);
+  const width = hi - lo + 1;
+  const masses = new Float64Array(width);
+  for (let s = lo; s <= hi; s++) masses[s - lo] = circular[s % size];
+  return {
+    interval: pld.interval,
+    offset: count * pld.offset + lo,
+    masses,
+    infinityMass: Math.min(1, infinityMass + tailMass),
+  };
+}
+
+/**
+ * Composition of two PLDs by FFT convolution; afterwards, at most `tailMass`/2 is trimmed from each
+ * end: the lower end's mass is moved up to the first kept point, the upper end's goes to m_∞.
+ */
+export function compose(a: DiscretePld, b: DiscretePld, tailMass: number): DiscretePld {
+  if (a.masses.length === 1 && a.offset === 0 && a.infinityMass === 0 && a.masses[0] === 1) return b;
+  if (b.masses.length === 1 && b.offset === 0 && b.infinityMass === 0 && b.masses[0] === 1) return a;
+  const n = a.masses.length + b.masses.length - 1;
+  const size = nextPow2(n);
+  const fft = new FFT(size);
+  const ia = new Float64Array(size);
+  ia.set(a.masses);
+  const ib = new Float64Array(size);
+  ib.set(b.masses);
+  const sa = spectrum(fft, ia);
+  const sb = spectrum(fft, ib);
+  for (let i = 0; i < sa.length; i += 2) {
+    const re = sa[i] * sb[i] - sa[i + 1] * sb[i + 1];
+    const im = sa[i] * sb[i + 1] + sa[i + 1] * sb[i];
+    sa[i] = re;
+    sa[i + 1] = im;
+  }
+  const full = inverseReal(fft, sa).subarray(0, n);
+  let lo = 0;
+  let lowMass = 0;
+  while (lo < n - 1 && lowMass + full[lo] <= tailMass / 2) lowMass += full[lo++];
+  let hi = n - 1;
+  let highMass = 0;
+  while (hi > lo && highMass + full[hi] <= tailMass / 2) highMass += full[hi--];
+  const masses = full.slice(lo, hi + 1);
+  masses[0] += lowMass;
+  const infinityMass = Math.min(1, 1 - (1 - a.infinityMass) * (1 - b.infinityMass) + highMass);
+  return { interval: a.interval, offset: a.offset + b.offset + lo, masses, infinityMass };
+}
+

@@ -1,0 +1,92 @@
+/**
+ * Noise calibration: the smallest noise multiplier σ that keeps a DP-SGD run within a target ε.
+ * ε is non-increasing in σ for the Poisson-subsampled Gaussian (both accountants), so a bracketing
+ * search in log σ finds it; the answer is the upper end of a bracket of relative width < `tolerance`.
+ */
+import { PrivkitError } from './PrivkitError.js';
+import { gaussian, poissonSampled } from './DpEvent.js';
+import { createAccountant, type AccountantSpec } from './createAccountant.js';
+import { requireInRange, requireInteger } from './_internals/validate.js';
+
+/** Options of {@link calibrateNoiseMultiplier}. */
+export interface CalibrateNoiseOptions {
+  /** Target ε > 0. */
+  readonly targetEpsilon: number;
+  /** δ in (0, 1). */
+  readonly delta: number;
+  /** Poisson sampling rate q in (0, 1]. */
+  readonly sampleRate: number;
+  /** Number of DP-SGD steps, an integer ≥ 1. */
+  readonly steps: number;
+  /** Accountant. @defaultValue 'rdp' */
+  readonly accountant?: AccountantSpec;
+  /** Relative precision of σ. @defaultValue 1e-3 */
+  readonly tolerance?: number;
+  /** Largest σ searched; a target that needs more is unreachable. @defaultValue 1e4 */
+  readonly maxNoiseMultiplier?: number;
+}
+
+/** ε of `steps` Poisson-sampled Gaussian steps. */
+export function dpSgdEpsilon(
+  accountant: AccountantSpec,
+  noiseMultiplier: number,
+  sampleRate: number,
+  steps: number,
+  delta: number,
+): number {
+  return createAccountant(accountant).compose(poissonSampled(sampleRate, gaussian(noiseMultiplier)), steps).getEpsilon(delta);
+}
+
+/**
+ * The smallest σ (to relative `tolerance`) such that `steps` steps of the Poisson-subsampled
+ * Gaussian at `sampleRate` are (targetEpsilon, delta)-DP: ε(σ) ≤ target and ε(σ·(1 − tolerance)) > target.
+ * @param options - see {@link CalibrateNoiseOptions}.
+ * @returns σ.
+ * @throws PrivkitError `INVALID_ARGUMENT` for bad options; `UNREACHABLE_TARGET` when even
+ *   `maxNoiseMultiplier` gives ε above the target (e.g. a target below what the RDP orders can certify).
+ * @example
+ * ```ts
+ * calibrateNoiseMultiplier({ targetEpsilon: 3, delta: 1e-5, sampleRate: 256 / 60000, steps: 14063 }); // ≈ 1.014
+ * ```
+ */
+export function calibrateNoiseMultiplier(options: CalibrateNoiseOptions): number {
+  const target = requireInRange('targetEpsilon', options.targetEpsilon, { min: 0, max: Infinity, minOpen: true, maxOpen: true });
+  const delta = requireInRange('delta', options.delta, { min: 0, max: 1, minOpen: true, maxOpen: true });
+  const q = requireInRange('sampleRate', options.sampleRate, { min: 0, max: 1, minOpen: true });
+  const steps = requireInteger('steps', options.steps, 1);
+  const tol = requireInRange('tolerance', options.tolerance ?? 1e-3, { min: 1e-9, max: 0.5 });
+  const maxSigma = requireInRange('maxNoiseMultiplier', options.maxNoiseMultiplier ?? 1e4, { min: 1e-3, max: Infinity, maxOpen: true });
+  const spec = options.accountant ?? 'rdp';
+  const eps = (sigma: number): number => dpSgdEpsilon(spec, sigma, q, steps, delta);
+
+  // PLD ε ≤ RDP ε, so the (cheap) RDP answer brackets the PLD one from above.
+  let hi = spec === 'rdp' || typeof spec === 'function' ? 1 : calibrateNoiseMultiplier({ ...options, accountant: 'rdp', tolerance: 0.01 });
+  let lo: number;
+  if (eps(hi) <= target) {
+    lo = hi;
+    do {
+      hi = lo;
+      lo = hi * 0.7;
+      if (lo < 1e-3) return hi; // any σ ≥ 1e-3 that we can represent meets the target
+    } while (eps(lo) <= target);
+  } else {
+    do {
+      lo = hi;
+      hi = lo * 2;
+      if (lo >= maxSigma) {
+        throw new PrivkitError(
+          'UNREACHABLE_TARGET',
+          `\`targetEpsilon\` ${target} cannot be reached with noiseMultiplier ≤ ${maxSigma} (δ = ${delta}, sampleRate = ${q}, steps = ${steps}).`,
+          { targetEpsilon: target, delta, sampleRate: q, steps },
+        );
+      }
+    } while (eps(hi) > target);
+  }
+  // Invariant: ε(lo) > target ≥ ε(hi).
+  while (hi / lo > 1 + 0.9 * tol) {
+    const mid = Math.sqrt(lo * hi);
+    if (eps(mid) <= target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
