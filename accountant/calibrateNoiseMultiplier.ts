@@ -66,7 +66,7 @@ export function calibrateNoiseMultiplier(options: CalibrateNoiseOptions): number
     lo = hi;
     do {
       hi = lo;
-      lo = hi * 0.7;
+      lo = hi * (spec === 'pld' ? 0.9 : 0.7); // the PLD σ is typically 3–8% below the RDP σ
       if (lo < 1e-3) return hi; // any σ ≥ 1e-3 that we can represent meets the target
     } while (eps(lo) <= target);
   } else {

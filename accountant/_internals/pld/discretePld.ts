@@ -125,6 +125,19 @@ export function deltaForEpsilon(pld: DiscretePld, epsilon: number): number {
   return Math.min(1, d);
 }
 
+const fftCache = new Map<number, FFT>();
+
+/** fft.js precomputes twiddle tables per size; building them costs as much as a transform. */
+function fftOfSize(size: number): FFT {
+  let fft = fftCache.get(size);
+  if (fft === undefined) {
+    if (fftCache.size >= 8) fftCache.delete(fftCache.keys().next().value as number);
+    fft = new FFT(size);
+    fftCache.set(size, fft);
+  }
+  return fft;
+}
+
 function nextPow2(n: number): number {
   let p = 2;
   while (p < n) p *= 2;
@@ -150,30 +163,33 @@ function inverseReal(fft: FFT, spec: Float64Array): Float64Array {
   return real;
 }
 
-/** log Σ_k m_k e^{t·k}. */
-function logMgf(logMasses: Float64Array, t: number): number {
+/** log Σ_k m_k e^{t·k} over the support (indices `ks`, log-masses `lms`), in one pass. */
+function logMgf(ks: Float64Array, lms: Float64Array, t: number): number {
   let max = -Infinity;
-  for (let k = 0; k < logMasses.length; k++) {
-    const v = logMasses[k] + t * k;
-    if (v > max) max = v;
-  }
-  if (max === -Infinity) return -Infinity;
   let s = 0;
-  for (let k = 0; k < logMasses.length; k++) s += Math.exp(logMasses[k] + t * k - max);
+  for (let i = 0; i < ks.length; i++) {
+    const v = lms[i] + t * ks[i];
+    if (v > max) {
+      s = s * Math.exp(max - v) + 1;
+      max = v;
+    } else {
+      s += Math.exp(v - max);
+    }
+  }
   return max + Math.log(s);
 }
 
-/** Minimises a unimodal function of log t by golden-section search over t ∈ [1e-12, 1e2]. */
-function goldenMin(f: (t: number) => number): number {
-  let a = Math.log(1e-12);
-  let b = Math.log(1e2);
+/** Minimises a unimodal function of log t by golden-section search over t ∈ [lo, hi]. */
+function goldenMin(f: (t: number) => number, lo: number, hi: number, iterations: number): number {
+  let a = Math.log(lo);
+  let b = Math.log(hi);
   const g = (Math.sqrt(5) - 1) / 2;
   let c = b - g * (b - a);
   let d = a + g * (b - a);
   let fc = f(Math.exp(c));
   let fd = f(Math.exp(d));
   let best = Math.min(fc, fd);
-  for (let i = 0; i < 28; i++) {
+  for (let i = 0; i < iterations; i++) {
     if (fc < fd) {
       b = d;
       d = c;
@@ -200,13 +216,37 @@ function goldenMin(f: (t: number) => number): number {
  */
 function chernoffWindow(masses: Float64Array, count: number, tailMass: number): [number, number] {
   const n = masses.length;
-  const logMasses = new Float64Array(n);
-  for (let k = 0; k < n; k++) logMasses[k] = masses[k] > 0 ? Math.log(masses[k]) : -Infinity;
+  let support = 0;
+  let total = 0;
+  let mean = 0;
+  for (let k = 0; k < n; k++) {
+    if (masses[k] > 0) {
+      support++;
+      total += masses[k];
+      mean += k * masses[k];
+    }
+  }
+  mean /= total;
+  let variance = 0;
+  for (let k = 0; k < n; k++) if (masses[k] > 0) variance += masses[k] * (k - mean) ** 2;
+  variance = Math.max(variance / total, 1e-12);
+  const ks = new Float64Array(support);
+  const lms = new Float64Array(support);
+  const ksMirror = new Float64Array(support);
+  for (let k = 0, i = 0; k < n; k++) {
+    if (masses[k] > 0) {
+      ks[i] = k;
+      ksMirror[i] = n - 1 - k; // the lower tail is the upper tail of the mirrored distribution
+      lms[i] = Math.log(masses[k]);
+      i++;
+    }
+  }
   const logTail = Math.log(tailMass / 2);
-  const upper = goldenMin((t) => (count * logMgf(logMasses, t) - logTail) / t);
-  // Lower tail: mirror the distribution (k → n−1−k).
-  const mirrored = logMasses.slice().reverse();
-  const lowerFromTop = goldenMin((t) => (count * logMgf(mirrored, t) - logTail) / t);
+  // The optimal t is near √(2·log(2/τ)/(T·Var)) for a sum close to Gaussian; search 6 decades around it.
+  const t0 = Math.sqrt((2 * -logTail) / (count * variance));
+  const bound = (k: Float64Array) => (t: number) => (count * logMgf(k, lms, t) - logTail) / t;
+  const upper = goldenMin(bound(ks), t0 * 1e-3, t0 * 1e3, 20);
+  const lowerFromTop = goldenMin(bound(ksMirror), t0 * 1e-3, t0 * 1e3, 20);
   const maxSum = count * (n - 1);
   const hi = Math.min(maxSum, Math.ceil(upper));
   const lo = Math.max(0, Math.floor(maxSum - lowerFromTop));
@@ -225,9 +265,10 @@ export function selfCompose(pld: DiscretePld, count: number, tailMass: number): 
   const size = nextPow2(hi - lo + 1);
   const input = new Float64Array(size);
   for (let k = 0; k < pld.masses.length; k++) input[k % size] += pld.masses[k];
-  const fft = new FFT(size);
+  const fft = fftOfSize(size);
   const spec = spectrum(fft, input);
-  for (let i = 0; i < spec.length; i += 2) {
+  // The input is real, so the spectrum is Hermitian: raise bins 0…size/2 and mirror the rest.
+  for (let i = 0; i <= size; i += 2) {
     const re = spec[i];
     const im = spec[i + 1];
     const r = Math.hypot(re, im);
@@ -236,6 +277,10 @@ export function selfCompose(pld: DiscretePld, count: number, tailMass: number): 
     const ang = count * Math.atan2(im, re);
     spec[i] = mag * Math.cos(ang);
     spec[i + 1] = mag * Math.sin(ang);
+  }
+  for (let i = size + 2; i < spec.length; i += 2) {
+    spec[i] = spec[2 * size - i];
+    spec[i + 1] = -spec[2 * size - i + 1];
   }
   const circular = inverseReal(fft, spec);
   const width = hi - lo + 1;
@@ -258,7 +303,7 @@ export function compose(a: DiscretePld, b: DiscretePld, tailMass: number): Discr
   if (b.masses.length === 1 && b.offset === 0 && b.infinityMass === 0 && b.masses[0] === 1) return a;
   const n = a.masses.length + b.masses.length - 1;
   const size = nextPow2(n);
-  const fft = new FFT(size);
+  const fft = fftOfSize(size);
   const ia = new Float64Array(size);
   ia.set(a.masses);
   const ib = new Float64Array(size);
