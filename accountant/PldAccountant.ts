@@ -14,7 +14,7 @@
  * the PLD is built at the first query and cached until the next `compose`.
  */
 import { PrivkitError } from './PrivkitError.js';
-import { describeEvent, validateEvent, type DpEvent } from './DpEvent.js';
+import { describeEvent, gaussian, validateEvent, type DpEvent } from './DpEvent.js';
 import type { AccountantState, LedgerEntry, PrivacyAccountant } from './PrivacyAccountant.js';
 import { requireInRange, requireInteger } from './_internals/validate.js';
 import {
@@ -73,6 +73,7 @@ export class PldAccountant implements PrivacyAccountant {
   private readonly entries: LedgerEntry[] = [];
   private readonly leaves = new Map<string, Leaf>();
   private nonPrivateSeen = false;
+  private gaussianPrecision = 0;
   private cached: PldPair | null = null;
 
   /**
@@ -185,6 +186,12 @@ export class PldAccountant implements PrivacyAccountant {
       default:
         break;
     }
+    if (event.kind === 'gaussian') {
+      // Gaussians compose in closed form: σ_total^{-2} = Σ count_i·σ_i^{-2} (one Gaussian with
+      // sensitivity 1), exact and cheaper than any convolution.
+      this.gaussianPrecision += count / (event.noiseMultiplier * event.noiseMultiplier);
+      return;
+    }
     const key = JSON.stringify(event);
     const leaf = this.leaves.get(key);
     if (leaf === undefined) this.leaves.set(key, { key, event, count });
@@ -197,10 +204,14 @@ export class PldAccountant implements PrivacyAccountant {
     const tail = this.tailMassTruncation;
     let remove = identityPld(d);
     let add = identityPld(d);
+    if (this.gaussianPrecision > 0) {
+      remove = add = basePlds(gaussian(1 / Math.sqrt(this.gaussianPrecision)), d).remove;
+    }
     for (const leaf of this.leaves.values()) {
       const base = basePlds(leaf.event, d);
+      const symmetric = remove === add && base.add === base.remove;
       remove = composePld(remove, selfCompose(base.remove, leaf.count, tail), tail);
-      add = base.add === base.remove && remove === add ? remove : composePld(add, selfCompose(base.add, leaf.count, tail), tail);
+      add = symmetric ? remove : composePld(add, selfCompose(base.add, leaf.count, tail), tail);
     }
     this.cached = { remove, add };
     return this.cached;

@@ -10,7 +10,7 @@
  */
 import FFT from 'fft.js';
 import { PrivkitError } from '../../PrivkitError.js';
-import { log1mExp } from '../logMath.js';
+import { log1mExp, logAddExp, logSubExp } from '../logMath.js';
 
 import { profileDelta, type LossProfile } from './lossProfiles.js';
 
@@ -44,9 +44,10 @@ export function discretizeProfile(profile: LossProfile, interval: number): Discr
   const iLo = Math.floor(profile.lo / interval);
   const iHi = Math.ceil(profile.hi / interval);
   const n = iHi - iLo + 1;
-  if (!(n >= 2) || n > 50_000_000) {
-    throw new PrivkitError('INVALID_ARGUMENT', `PLD grid of ${n} points is too large; increase \`valueDiscretizationInterval\` (got ${interval}).`);
+  if (!Number.isFinite(n) || n < 2) {
+    throw new PrivkitError('INTERNAL', `PLD loss range [${profile.lo}, ${profile.hi}] cannot be discretised with interval ${interval}.`);
   }
+  if (n > MAX_GRID_POINTS) return discretizeProfile(profile, interval * nextPow2(Math.ceil(n / MAX_GRID_POINTS)));
   // Tails at every grid point; complements only where a tail exceeds 1/2, so that each interval
   // probability is a difference of two numbers ≤ 1/2 (no cancellation against 1).
   const tailP = new Float64Array(n);
@@ -56,32 +57,34 @@ export function discretizeProfile(profile: LossProfile, interval: number): Discr
     tailP[j] = profile.logTailP(eps);
     tailQ[j] = profile.logTailQ(eps);
   }
-  const head = (logTail: Float64Array, logHead: (eps: number) => number, j: number): number =>
-    logTail[j] < -Math.LN2 ? log1mExp(logTail[j]) : logHead((iLo + j) * interval);
-  const intervalProb = (logTail: Float64Array, logHead: (eps: number) => number, j: number): number => {
-    if (logTail[j] <= -Math.LN2) return Math.exp(logTail[j]) * -Math.expm1(logTail[j + 1] - logTail[j]);
-    if (logTail[j + 1] >= -Math.LN2) {
-      const h0 = logHead(((iLo + j) * interval));
-      const h1 = logHead(((iLo + j + 1) * interval));
-      return h1 > h0 ? Math.exp(h1) * -Math.expm1(h0 - h1) : 0;
-    }
-    return Math.max(0, 1 - Math.exp(head(logTail, logHead, j)) - Math.exp(logTail[j + 1]));
+  const logHead = (logTail: Float64Array, head: (eps: number) => number, j: number): number =>
+    logTail[j] < -Math.LN2 ? log1mExp(logTail[j]) : head((iLo + j) * interval);
+  // log P(ε_j < L ≤ ε_{j+1}) from whichever side keeps both terms ≤ 1/2.
+  const logIntervalProb = (logTail: Float64Array, head: (eps: number) => number, j: number): number => {
+    if (logTail[j] <= -Math.LN2) return logSubExp(logTail[j], logTail[j + 1]);
+    if (logTail[j + 1] >= -Math.LN2) return logSubExp(head((iLo + j + 1) * interval), head((iLo + j) * interval));
+    const rest = Math.exp(logHead(logTail, head, j)) + Math.exp(logTail[j + 1]);
+    return rest < 1 ? Math.log1p(-rest) : -Infinity;
   };
   const masses = new Float64Array(n);
   const expm1D = Math.expm1(interval);
   // Everything at or below ε_0 is rounded up to ε_0.
-  masses[0] += Math.exp(head(tailP, profile.logHeadP, 0));
+  masses[0] += Math.exp(logHead(tailP, profile.logHeadP, 0));
   for (let j = 0; j < n - 1; j++) {
-    const p = intervalProb(tailP, profile.logHeadP, j);
-    const qm = intervalProb(tailQ, profile.logHeadQ, j);
-    if (p > 0 || qm > 0) {
-      const x = Math.exp((iLo + j) * interval);
-      let r = (p - x * qm) / (x * expm1D);
-      if (!(r >= 0)) r = 0; // rounding only: r ∈ [0, q] exactly
-      if (r > qm) r = qm;
-      masses[j] += x * (qm - r);
-      masses[j + 1] += x * (1 + expm1D) * r;
+    const eps = (iLo + j) * interval;
+    const lp = logIntervalProb(tailP, profile.logHeadP, j);
+    const lq = logIntervalProb(tailQ, profile.logHeadQ, j);
+    if (lp === -Infinity && lq === -Infinity) continue;
+    if (lq === -Infinity) {
+      masses[j + 1] += Math.exp(lp); // cannot happen for a true pair; rounding up is safe
+      continue;
     }
+    // Fraction f = r/q of the interval's Q-mass that goes up: f = (p/(e^{ε_j}q) − 1)/(e^Δ − 1) ∈ [0, 1].
+    let f = Math.expm1(lp - eps - lq) / expm1D;
+    if (!(f >= 0)) f = 0; // rounding only
+    if (f > 1) f = 1;
+    masses[j] += Math.exp(eps + lq) * (1 - f);
+    masses[j + 1] += Math.exp(eps + interval + lq) * f;
   }
   const epsN = iHi * interval;
   masses[n - 1] += Math.exp(epsN + tailQ[n - 1]);
@@ -97,17 +100,19 @@ export function epsilonForDelta(pld: DiscretePld, delta: number): number {
   const { masses, offset, interval } = pld;
   if (pld.infinityMass > delta) return Infinity;
   let sP = pld.infinityMass;
-  let sQ = 0;
+  let logSQ = -Infinity; // log Σ m_i e^{−ε_i} over the masses above; in logs, ε can exceed 709
   for (let k = masses.length - 1; k >= 0; k--) {
     const eps = (offset + k) * interval;
-    // δ on [ε_k, ε_{k+1}) is sP − e^ε·sQ with the masses above k.
-    if (sP - Math.exp(eps) * sQ > delta) return Math.max(0, Math.log((sP - delta) / sQ));
+    // δ on [ε_k, ε_{k+1}) is sP − e^{ε + logSQ} with the masses above k.
+    if (sP - Math.exp(eps + logSQ) > delta) return Math.max(0, Math.log(sP - delta) - logSQ);
     const m = masses[k];
-    sP += m;
-    sQ += m * Math.exp(-eps);
+    if (m > 0) {
+      sP += m;
+      logSQ = logAddExp(logSQ, Math.log(m) - eps);
+    }
   }
-  if (sP <= delta || sQ === 0) return 0;
-  return Math.max(0, Math.log((sP - delta) / sQ));
+  if (sP <= delta || logSQ === -Infinity) return 0;
+  return Math.max(0, Math.log(sP - delta) - logSQ);
 }
 
 /** δ(ε) of a discrete PLD. */
@@ -123,6 +128,25 @@ export function deltaForEpsilon(pld: DiscretePld, epsilon: number): number {
   }
   d += sum;
   return Math.min(1, d);
+}
+
+/**
+ * Largest grid (points) a composition may use. Beyond it the grid is coarsened by a power of two,
+ * which rounds losses up and so keeps the PLD pessimistic (a valid upper bound, less tight).
+ */
+export const MAX_GRID_POINTS = 1 << 22;
+
+/**
+ * Coarsens a PLD to the grid of width `factor`·interval by moving each mass UP to the next coarse
+ * point (rounding losses up is pessimistic: δ(ε) = E[(1 − e^{ε−L})₊] grows with L).
+ */
+export function coarsen(pld: DiscretePld, factor: number): DiscretePld {
+  if (factor === 1) return pld;
+  const firstCoarse = Math.ceil(pld.offset / factor);
+  const lastCoarse = Math.ceil((pld.offset + pld.masses.length - 1) / factor);
+  const masses = new Float64Array(lastCoarse - firstCoarse + 1);
+  for (let k = 0; k < pld.masses.length; k++) masses[Math.ceil((pld.offset + k) / factor) - firstCoarse] += pld.masses[k];
+  return { interval: pld.interval * factor, offset: firstCoarse, masses, infinityMass: pld.infinityMass };
 }
 
 const fftCache = new Map<number, FFT>();
@@ -262,6 +286,7 @@ export function selfCompose(pld: DiscretePld, count: number, tailMass: number): 
   if (count === 1) return pld;
   const infinityMass = Math.min(1, -Math.expm1(count * Math.log1p(-pld.infinityMass)));
   const [lo, hi] = chernoffWindow(pld.masses, count, tailMass);
+  if (hi - lo + 1 > MAX_GRID_POINTS) return selfCompose(coarsen(pld, nextPow2(Math.ceil((hi - lo + 1) / MAX_GRID_POINTS))), count, tailMass);
   const size = nextPow2(hi - lo + 1);
   const input = new Float64Array(size);
   for (let k = 0; k < pld.masses.length; k++) input[k % size] += pld.masses[k];
@@ -301,6 +326,13 @@ export function selfCompose(pld: DiscretePld, count: number, tailMass: number): 
 export function compose(a: DiscretePld, b: DiscretePld, tailMass: number): DiscretePld {
   if (a.masses.length === 1 && a.offset === 0 && a.infinityMass === 0 && a.masses[0] === 1) return b;
   if (b.masses.length === 1 && b.offset === 0 && b.infinityMass === 0 && b.masses[0] === 1) return a;
+  // Grids are Δ·2^j: bring both to the coarser one, then keep the result within MAX_GRID_POINTS.
+  if (a.interval !== b.interval) {
+    return a.interval < b.interval
+      ? compose(coarsen(a, Math.round(b.interval / a.interval)), b, tailMass)
+      : compose(a, coarsen(b, Math.round(a.interval / b.interval)), tailMass);
+  }
+  if (a.masses.length + b.masses.length - 1 > MAX_GRID_POINTS) return compose(coarsen(a, 2), coarsen(b, 2), tailMass);
   const n = a.masses.length + b.masses.length - 1;
   const size = nextPow2(n);
   const fft = fftOfSize(size);

@@ -29,6 +29,13 @@ export interface LossProfile {
   logHeadQ(eps: number): number;
 }
 
+/** log(e^y − (1 − q)), −∞ where it is not positive; no overflow for large y, no cancellation near 0. */
+function logExpMinus(y: number, q: number): number {
+  if (y > 1) return y + Math.log1p(-(1 - q) * Math.exp(-y));
+  const v = Math.expm1(y) + q;
+  return v > 0 ? Math.log(v) : -Infinity;
+}
+
 /** Standard-normal quantile at which the tail mass is below e^{-50} (Φ̄(10) ≈ 7.6e-24). */
 const Z_TRUNC = 10;
 
@@ -40,9 +47,8 @@ export function sampledGaussianRemove(q: number, sigma: number): LossProfile {
   const loss = (x: number): number => logAddExp(log1mQ, logQ + (2 * x - 1) / (2 * s2));
   // L > ε ⟺ x > xOf(ε); −∞ when every x qualifies (e^ε ≤ 1 − q).
   const xOf = (eps: number): number => {
-    const num = Math.expm1(eps) + q; // e^ε − (1 − q)
-    if (num <= 0) return -Infinity;
-    return s2 * (Math.log(num) - logQ) + 0.5;
+    const logNum = logExpMinus(eps, q); // log(e^ε − (1 − q))
+    return logNum === -Infinity ? -Infinity : s2 * (logNum - logQ) + 0.5;
   };
   return {
     lo: loss(-Z_TRUNC * sigma),
@@ -68,9 +74,8 @@ export function sampledGaussianAdd(q: number, sigma: number): LossProfile {
   const loss = (x: number): number => -logAddExp(log1mQ, logQ + (2 * x - 1) / (2 * s2));
   // L > ε ⟺ x < xOf(ε); −∞ when no x qualifies (e^{−ε} ≤ 1 − q).
   const xOf = (eps: number): number => {
-    const num = Math.expm1(-eps) + q; // e^{−ε} − (1 − q)
-    if (num <= 0) return -Infinity;
-    return s2 * (Math.log(num) - logQ) + 0.5;
+    const logNum = logExpMinus(-eps, q); // log(e^{−ε} − (1 − q))
+    return logNum === -Infinity ? -Infinity : s2 * (logNum - logQ) + 0.5;
   };
   return {
     lo: loss(Z_TRUNC * sigma),
