@@ -23,8 +23,9 @@ import {
   poissonSampled,
   selfComposed,
 } from '../../accountant/index.js';
-import { ndtr } from '../../accountant/_internals/logMath.js';
+import { logNdtr } from '../../accountant/_internals/logMath.js';
 import {
+  coarsen,
   compose,
   deltaForEpsilon,
   discretizeProfile,
@@ -59,7 +60,10 @@ function invert(deltaOf: (eps: number) => number, delta: number, hi = 400): numb
 
 function gaussianCompositionDelta(sigma: number, steps: number, eps: number): number {
   const s = sigma / Math.sqrt(steps);
-  return ndtr(-eps * s + 1 / (2 * s)) - Math.exp(eps) * ndtr(-eps * s - 1 / (2 * s));
+  // In logs: e^ε overflows for the large ε of the extreme cases.
+  const a = logNdtr(-eps * s + 1 / (2 * s));
+  const b = eps + logNdtr(-eps * s - 1 / (2 * s));
+  return a > b ? Math.exp(a) * -Math.expm1(b - a) : 0;
 }
 
 describe('exact single-step privacy profiles (dp_accounting privacy_loss_mechanism_test)', () => {
@@ -219,6 +223,47 @@ describe("published values (dp_accounting PLD, interval 1e-4)", () => {
       const ours = new PldAccountant().compose(poissonSampled(q, gaussian(sigma)), steps).getEpsilon(delta);
       expect(ours).toBeLessThanOrEqual((v.expected.epsilon as number) + 1e-9);
     }
+  });
+});
+
+describe('extreme settings', () => {
+  it('ε far beyond e^709 (σ_total = 0.5/√1e5): still an upper bound on the closed form, within the coarsened grid', () => {
+    const [sigma, steps, delta] = [0.5, 100_000, 1e-8];
+    const acc = new PldAccountant().compose(poissonSampled(1, gaussian(sigma)), steps);
+    const exact = invert((e) => gaussianCompositionDelta(sigma, steps, e), delta, 1e6);
+    const ours = acc.getEpsilon(delta);
+    expect(ours).toBeGreaterThanOrEqual(exact * (1 - 1e-7));
+    // 4e9 points at Δ = 1e-4 are coarsened to Δ·2^10; the bound is within a few coarse steps.
+    expect(ours - exact).toBeLessThan(4 * 1e-4 * 1024);
+  });
+
+  it('Gaussians of different σ compose in closed form: σ^-2 adds', () => {
+    const two = new PldAccountant().compose(gaussian(1)).compose(gaussian(2), 3).getEpsilon(1e-6);
+    const one = new PldAccountant().compose(gaussian(1 / Math.sqrt(1 + 3 / 4))).getEpsilon(1e-6);
+    expect(two).toBe(one);
+    const exact = invert((e) => gaussianCompositionDelta(1 / Math.sqrt(1 + 3 / 4), 1, e), 1e-6);
+    expect(two).toBeGreaterThanOrEqual(exact - 1e-12);
+    expect(two - exact).toBeLessThan(1e-4);
+  });
+
+  it('coarsening rounds losses up: δ never decreases, mass is preserved', () => {
+    const fine = discretizeProfile(sampledGaussianRemove(0.05, 0.9), 1e-4);
+    for (const factor of [2, 8, 64]) {
+      const coarse = coarsen(fine, factor);
+      let total = coarse.infinityMass;
+      for (const m of coarse.masses) total += m;
+      expect(Math.abs(total - 1)).toBeLessThan(1e-12);
+      for (let eps = 0; eps < 6; eps += 0.1) expect(deltaForEpsilon(coarse, eps)).toBeGreaterThanOrEqual(deltaForEpsilon(fine, eps) - 1e-15);
+    }
+  });
+
+  it('large sampling rate and many steps stays finite and below RDP', () => {
+    const e = poissonSampled(0.5, gaussian(0.5));
+    const pld = new PldAccountant().compose(e, 20_000).getEpsilon(1e-8);
+    const rdp = new RdpAccountant().compose(e, 20_000).getEpsilon(1e-8);
+    expect(Number.isFinite(pld)).toBe(true);
+    expect(pld).toBeLessThan(rdp);
+    expect(pld).toBeGreaterThan(0.8 * rdp);
   });
 });
 
