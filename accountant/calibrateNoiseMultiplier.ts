@@ -57,7 +57,15 @@ export function calibrateNoiseMultiplier(options: CalibrateNoiseOptions): number
   const tol = requireInRange('tolerance', options.tolerance ?? 1e-3, { min: 1e-9, max: 0.5 });
   const maxSigma = requireInRange('maxNoiseMultiplier', options.maxNoiseMultiplier ?? 1e4, { min: 1e-3, max: Infinity, maxOpen: true });
   const spec = options.accountant ?? 'rdp';
-  const eps = (sigma: number): number => dpSgdEpsilon(spec, sigma, q, steps, delta);
+  const memo = new Map<number, number>(); // the bracketing and the refinement share evaluations
+  const eps = (sigma: number): number => {
+    let e = memo.get(sigma);
+    if (e === undefined) {
+      e = dpSgdEpsilon(spec, sigma, q, steps, delta);
+      memo.set(sigma, e);
+    }
+    return e;
+  };
 
   // PLD ε ≤ RDP ε, so the (cheap) RDP answer brackets the PLD one from above.
   let hi = spec === 'rdp' || typeof spec === 'function' ? 1 : calibrateNoiseMultiplier({ ...options, accountant: 'rdp', tolerance: 0.01 });
@@ -82,11 +90,34 @@ export function calibrateNoiseMultiplier(options: CalibrateNoiseOptions): number
       }
     } while (eps(hi) > target);
   }
-  // Invariant: ε(lo) > target ≥ ε(hi).
-  while (hi / lo > 1 + 0.9 * tol) {
-    const mid = Math.sqrt(lo * hi);
-    if (eps(mid) <= target) hi = mid;
-    else lo = mid;
+  // Invariant: ε(lo) > target ≥ ε(hi). Illinois (modified regula falsi) on log ε vs log σ, where ε is
+  // close to a power law; each probe keeps ≥ m from the ends, so once the root is pinned to within m
+  // the next probe lands on its other side and the bracket closes below the tolerance.
+  const f = (sigma: number): number => Math.log(eps(sigma) / target);
+  let xLo = Math.log(lo);
+  let xHi = Math.log(hi);
+  let fLo = f(lo);
+  let fHi = f(hi);
+  const width = Math.log1p(0.9 * tol);
+  const m = 0.45 * width;
+  let side = 0;
+  while (xHi - xLo > width) {
+    let x = Number.isFinite(fLo) && Number.isFinite(fHi) ? xLo + ((xHi - xLo) * fLo) / (fLo - fHi) : (xLo + xHi) / 2;
+    if (!(x >= xLo + m)) x = xLo + m;
+    if (!(x <= xHi - m)) x = xHi - m;
+    const fx = f(Math.exp(x));
+    if (fx <= 0) {
+      xHi = x;
+      fHi = fx;
+      if (side === -1) fLo /= 2;
+      side = -1;
+    } else {
+      xLo = x;
+      fLo = fx;
+      if (side === 1) fHi /= 2;
+      side = 1;
+    }
   }
+  hi = Math.exp(xHi);
   return hi;
 }
