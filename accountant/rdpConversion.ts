@@ -5,9 +5,12 @@
  * Steinke 2020 (arXiv 2004.00010, Prop. 12), also Balle et al. 2020 (arXiv 1905.09982, Thm 21). As in
  * dp_accounting: orders α ≤ 1.01 are skipped (the bound is unstable there and never optimal), and an
  * order with δ² ≥ 1 − e^{−RDP(α)} certifies ε = 0, because RDP(α) ≥ KL and TV ≤ √(1 − e^{−KL})
- * (Bretagnolle–Huber). The result is clamped at 0.
+ * (Bretagnolle–Huber). The result is clamped at 0. Unlike dp_accounting, that test and the δ it gives
+ * are computed as ½·log(−expm1(−RDP)) in both directions, accurate for tiny RDP and consistent, so
+ * that ε → δ → ε never increases ε.
  */
 import { PrivkitError } from './PrivkitError.js';
+import { log1mExp } from './_internals/logMath.js';
 import { requireInRange } from './_internals/validate.js';
 
 /** An ε (or δ) and the RDP order that attains it. */
@@ -59,7 +62,7 @@ export function epsilonFromRdp(orders: readonly number[], rdp: ArrayLike<number>
     const r = rdp[i];
     let eps: number;
     if (r === Infinity) eps = Infinity;
-    else if (delta * delta + Math.expm1(-r) > 0) eps = 0;
+    else if (logDelta >= bretagnolleHuberLogDelta(r)) eps = 0;
     else if (a > 1.01) eps = r + Math.log1p(-1 / a) - (logDelta + Math.log(a)) / (a - 1);
     else eps = Infinity;
     if (eps < best) {
@@ -92,7 +95,7 @@ export function deltaFromRdp(orders: readonly number[], rdp: ArrayLike<number>, 
   for (let i = 0; i < orders.length; i++) {
     const a = orders[i];
     const r = rdp[i];
-    let logDelta = r === 0 ? -Infinity : 0.5 * Math.log1p(-Math.exp(-r));
+    let logDelta = bretagnolleHuberLogDelta(r);
     if (a > 1.01 && r !== Infinity && epsilon !== Infinity) {
       const rdpBound = (a - 1) * (r - epsilon + Math.log1p(-1 / a)) - Math.log(a);
       if (rdpBound < logDelta) logDelta = rdpBound;
@@ -104,5 +107,25 @@ export function deltaFromRdp(orders: readonly number[], rdp: ArrayLike<number>, 
     }
   }
   if (bestOrder === null) return { delta: 1, order: null };
-  return { delta: Math.min(Math.exp(best), 1), order: bestOrder };
+  // Rounded up (by an ulp at a time) until log(δ) is not below the bound it came from, so that
+  // epsilonFromRdp(δ) certifies at most the same ε: the ε → δ → ε round trip holds in float64 too.
+  let delta = Math.exp(best);
+  for (let i = 0; i < 4 && delta < 1 && Math.log(delta) < best; i++) delta = nextUp(delta);
+  return { delta: Math.min(delta, 1), order: bestOrder };
+}
+
+/** The next double above a positive finite x. */
+function nextUp(x: number): number {
+  const f = new Float64Array([x]);
+  const bits = new BigUint64Array(f.buffer);
+  bits[0] += 1n;
+  return f[0];
+}
+
+/**
+ * log of the Bretagnolle–Huber bound √(1 − e^{−RDP(α)}) on the total variation (RDP(α) ≥ KL for
+ * α > 1), which certifies (0, δ)-DP for any δ at or above it. −∞ when RDP(α) = 0.
+ */
+function bretagnolleHuberLogDelta(r: number): number {
+  return r === 0 ? -Infinity : 0.5 * log1mExp(-r);
 }

@@ -115,19 +115,29 @@ export function epsilonForDelta(pld: DiscretePld, delta: number): number {
   return Math.max(0, Math.log(sP - delta) - logSQ);
 }
 
-/** δ(ε) of a discrete PLD. */
+/**
+ * δ(ε) of a discrete PLD. Small δ is summed term by term, m_i·(1 − e^{ε − ε_i}), free of cancellation;
+ * δ > 1/2 is formed as S_P − e^{ε + log S_Q} from the same top-down sums, in the same order, as
+ * {@link epsilonForDelta}, so the two functions invert each other to ~1e-10 even as δ → 1.
+ */
 export function deltaForEpsilon(pld: DiscretePld, epsilon: number): number {
   const { masses, offset, interval } = pld;
-  let d = pld.infinityMass;
-  if (epsilon === Infinity) return d;
-  const kStart = Math.max(0, Math.floor(epsilon / interval) - offset + 1);
-  let sum = 0;
-  for (let k = kStart; k < masses.length; k++) {
-    const gap = epsilon - (offset + k) * interval;
-    if (gap < 0) sum += masses[k] * -Math.expm1(gap);
+  if (epsilon === Infinity) return pld.infinityMass;
+  let sP = pld.infinityMass;
+  let logSQ = -Infinity;
+  let termwise = 0;
+  for (let k = masses.length - 1; k >= 0; k--) {
+    const eps = (offset + k) * interval;
+    if (eps <= epsilon) break;
+    const m = masses[k];
+    if (m > 0) {
+      sP += m;
+      logSQ = logAddExp(logSQ, Math.log(m) - eps);
+      termwise += m * -Math.expm1(epsilon - eps);
+    }
   }
-  d += sum;
-  return Math.min(1, d);
+  const accumulated = sP - Math.exp(epsilon + logSQ);
+  return Math.min(1, accumulated > 0.5 ? accumulated : pld.infinityMass + termwise);
 }
 
 /**

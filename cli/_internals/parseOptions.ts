@@ -1,0 +1,133 @@
+/**
+ * Strict parsing of numeric and enumerated flag values. Commander hands every value over as the
+ * raw string; these helpers turn it into a number or throw a {@link UsageError} whose one-line
+ * message names the flag and its allowed range.
+ */
+import type { AccountantKind } from '../../accountant/index.js';
+import { UsageError } from './UsageError.js';
+
+/** The allowed values of a numeric flag. */
+export interface NumericFlagSpec {
+  /** The flag as typed, e.g. "--delta". */
+  readonly flag: string;
+  /** Whether the value must be an integer (written in any notation, e.g. "1e3"). */
+  readonly integer: boolean;
+  /** Lower bound. */
+  readonly min: number;
+  /** Upper bound (`Infinity` for none; finiteness is always required). */
+  readonly max: number;
+  /** Whether `min` itself is excluded. @defaultValue false */
+  readonly minOpen?: boolean;
+  /** Whether `max` itself is excluded. @defaultValue false */
+  readonly maxOpen?: boolean;
+}
+
+/** The numeric flags of the `epsilon` and `noise` commands and their ranges. */
+export const FLAG_SPECS = Object.freeze({
+  sampleRate: { flag: '--sample-rate', integer: false, min: 0, max: 1, minOpen: true },
+  noiseMultiplier: { flag: '--noise-multiplier', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
+  steps: { flag: '--steps', integer: true, min: 1, max: Number.MAX_SAFE_INTEGER },
+  delta: { flag: '--delta', integer: false, min: 0, max: 1, minOpen: true, maxOpen: true },
+  targetEpsilon: { flag: '--target-epsilon', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
+  batchSize: { flag: '--batch-size', integer: true, min: 1, max: Number.MAX_SAFE_INTEGER },
+  datasetSize: { flag: '--dataset-size', integer: true, min: 1, max: Number.MAX_SAFE_INTEGER },
+  epochs: { flag: '--epochs', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
+} as const satisfies Record<string, NumericFlagSpec>);
+
+/** The accountants the CLI offers, in the order shown in messages. */
+export const ACCOUNTANT_CHOICES: readonly AccountantKind[] = Object.freeze(['rdp', 'pld']);
+
+// Decimal or scientific notation only: no hex, no "Infinity", no empty string, no whitespace.
+const NUMBER_SYNTAX = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The allowed range as a noun phrase, e.g. "a number in (0, 1)", "a finite number > 0",
+ * "an integer ≥ 1".
+ * @param spec - the flag's range.
+ * @returns the phrase.
+ * @example
+ * ```ts
+ * describeAllowed(FLAG_SPECS.delta); // "a number in (0, 1)"
+ * ```
+ */
+export function describeAllowed(spec: NumericFlagSpec): string {
+  if (spec.integer) {
+    return spec.max >= Number.MAX_SAFE_INTEGER ? `an integer ≥ ${spec.min}` : `an integer in [${spec.min}, ${spec.max}]`;
+  }
+  if (spec.max === Infinity) return `a finite number ${spec.minOpen ? '>' : '≥'} ${spec.min}`;
+  return `a number in ${interval(spec)}`;
+}
+
+function interval(spec: NumericFlagSpec): string {
+  return `${spec.minOpen ? '(' : '['}${spec.min}, ${spec.max}${spec.maxOpen ? ')' : ']'}`;
+}
+
+/** How an out-of-range (but well-formed) number is described: "in (0, 1)" or "a finite number > 0". */
+function describeRange(spec: NumericFlagSpec): string {
+  if (!spec.integer && spec.max !== Infinity) return `in ${interval(spec)}`;
+  return describeAllowed(spec);
+}
+
+/**
+ * Parses the raw value of a numeric flag.
+ * @param spec - the flag and its range.
+ * @param raw - the string commander received.
+ * @returns the number, inside the range (and an integer when `spec.integer`).
+ * @throws UsageError when `raw` is not a decimal number, not an integer where one is required, not
+ *   finite, or outside the range; e.g. "--delta must be in (0, 1); got 1.5".
+ * @example
+ * ```ts
+ * parseNumericFlag(FLAG_SPECS.steps, '1e3'); // 1000
+ * ```
+ */
+export function parseNumericFlag(spec: NumericFlagSpec, raw: string): number {
+  if (!NUMBER_SYNTAX.test(raw)) {
+    throw new UsageError(`${spec.flag} must be ${describeAllowed(spec)}; got ${JSON.stringify(raw)}`, spec.flag);
+  }
+  const value = Number(raw);
+  if (spec.integer && Number.isFinite(value) && !Number.isInteger(value)) {
+    throw new UsageError(`${spec.flag} must be ${describeAllowed(spec)}; got ${raw}`, spec.flag);
+  }
+  const aboveMin = spec.minOpen ? value > spec.min : value >= spec.min;
+  const belowMax = spec.maxOpen ? value < spec.max : value <= spec.max;
+  if (!Number.isFinite(value) || !aboveMin || !belowMax) {
+    const range = spec.integer && value > spec.max ? `an integer in [${spec.min}, ${spec.max}]` : describeRange(spec);
+    throw new UsageError(`${spec.flag} must be ${range}; got ${raw}`, spec.flag);
+  }
+  return value;
+}
+
+/**
+ * Parses a numeric flag that must be present.
+ * @param spec - the flag and its range.
+ * @param raw - the string commander received, or `undefined` when the flag was not given.
+ * @returns the number.
+ * @throws UsageError when the flag is missing ("--delta is required: a number in (0, 1)") or invalid.
+ * @example
+ * ```ts
+ * const delta = requireNumericFlag(FLAG_SPECS.delta, opts.delta);
+ * ```
+ */
+export function requireNumericFlag(spec: NumericFlagSpec, raw: string | undefined): number {
+  if (raw === undefined) throw new UsageError(`${spec.flag} is required: ${describeAllowed(spec)}`, spec.flag);
+  return parseNumericFlag(spec, raw);
+}
+
+/**
+ * Parses `--accountant`.
+ * @param raw - the string commander received (its default is "rdp").
+ * @returns 'rdp' or 'pld'.
+ * @throws UsageError for anything else: '--accountant must be one of rdp, pld; got "foo"'.
+ * @example
+ * ```ts
+ * parseAccountantFlag('pld'); // 'pld'
+ * ```
+ */
+export function parseAccountantFlag(raw: string | undefined): AccountantKind {
+  const value = raw ?? 'rdp';
+  const match = ACCOUNTANT_CHOICES.find((c) => c === value);
+  if (match === undefined) {
+    throw new UsageError(`--accountant must be one of ${ACCOUNTANT_CHOICES.join(', ')}; got ${JSON.stringify(value)}`, '--accountant');
+  }
+  return match;
+}

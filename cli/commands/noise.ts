@@ -1,0 +1,128 @@
+/**
+ * `privkit noise`: the smallest noise multiplier σ that keeps a DP-SGD run within a target ε.
+ */
+import type { Command } from 'commander';
+import { calibrateNoiseMultiplier, dpSgdEpsilon, type AccountantKind } from '../../accountant/index.js';
+import type { CliIo } from '../CliIo.js';
+import {
+  SAMPLING_AND_EXIT_HELP,
+  accountantOption,
+  batchSizeOption,
+  datasetSizeOption,
+  deltaOption,
+  epochsOption,
+  jsonOption,
+  sampleRateOption,
+  stepsOption,
+  targetEpsilonOption,
+} from '../_internals/commonOptions.js';
+import { describeSampling } from '../_internals/describeSampling.js';
+import { formatFourDecimals, formatNumber, jsonLine } from '../_internals/format.js';
+import { FLAG_SPECS, parseAccountantFlag, requireNumericFlag } from '../_internals/parseOptions.js';
+import { resolveSampling, type RawSamplingFlags, type Sampling } from '../_internals/resolveSampling.js';
+
+/** The flags of `privkit noise`, as commander stores them (raw strings). */
+export interface NoiseFlags extends RawSamplingFlags {
+  readonly targetEpsilon?: string;
+  readonly delta?: string;
+  readonly accountant?: string;
+  readonly json?: boolean;
+}
+
+/** What `privkit noise` computes. */
+export interface NoiseReport {
+  /** The calibrated σ (to the calibration's relative tolerance, 1e-3). */
+  readonly noiseMultiplier: number;
+  /** ε actually achieved at {@link noiseMultiplier}; ≤ {@link targetEpsilon}. */
+  readonly epsilon: number;
+  /** The target ε as given. */
+  readonly targetEpsilon: number;
+  /** δ as given. */
+  readonly delta: number;
+  /** The accountant used. */
+  readonly accountant: AccountantKind;
+  /** q and T used. */
+  readonly sampling: Sampling;
+}
+
+/**
+ * Validates the flags of `privkit noise`, calibrates σ and recomputes the ε it achieves, with the
+ * public accountant API.
+ * @param flags - raw flags.
+ * @returns the report.
+ * @throws UsageError for a bad, missing or conflicting flag; PrivkitError `UNREACHABLE_TARGET` when
+ *   no σ up to the calibration's limit meets the target.
+ * @example
+ * ```ts
+ * computeNoise({ targetEpsilon: '3', delta: '1e-5', sampleRate: '0.0042667', steps: '14063' }).noiseMultiplier; // ≈ 1.014
+ * ```
+ */
+export function computeNoise(flags: NoiseFlags): NoiseReport {
+  const sampling = resolveSampling(flags);
+  const targetEpsilon = requireNumericFlag(FLAG_SPECS.targetEpsilon, flags.targetEpsilon);
+  const delta = requireNumericFlag(FLAG_SPECS.delta, flags.delta);
+  const accountant = parseAccountantFlag(flags.accountant);
+  const { sampleRate, steps } = sampling;
+  const noiseMultiplier = calibrateNoiseMultiplier({ targetEpsilon, delta, sampleRate, steps, accountant });
+  const epsilon = dpSgdEpsilon(accountant, noiseMultiplier, sampleRate, steps, delta);
+  return { noiseMultiplier, epsilon, targetEpsilon, delta, accountant, sampling };
+}
+
+/**
+ * The human-readable line, e.g.
+ * "σ = 1.0140 gives ε = 2.9999 ≤ 3 at δ = 1e-05 (RDP; q = 0.0042667, steps = 14063)".
+ * @param report - what {@link computeNoise} returned.
+ * @returns the line, with a trailing newline.
+ * @example
+ * ```ts
+ * io.stdout(formatNoiseReport(report));
+ * ```
+ */
+export function formatNoiseReport(report: NoiseReport): string {
+  return (
+    `σ = ${formatFourDecimals(report.noiseMultiplier)} gives ε = ${formatFourDecimals(report.epsilon)} ≤ ${formatNumber(report.targetEpsilon)} ` +
+    `at δ = ${formatNumber(report.delta)} (${report.accountant.toUpperCase()}; ${describeSampling(report.sampling)})\n`
+  );
+}
+
+/**
+ * Registers `privkit noise` on the program (created with `program.command`, so it inherits the
+ * program's output and exit settings).
+ * @param program - the root program.
+ * @param io - where results go.
+ * @returns the subcommand.
+ * @example
+ * ```ts
+ * addNoiseCommand(program, io);
+ * ```
+ */
+export function addNoiseCommand(program: Command, io: CliIo): Command {
+  return program
+    .command('noise')
+    .description('smallest noise multiplier σ for which DP-SGD stays within a target (ε, δ)')
+    .addOption(targetEpsilonOption())
+    .addOption(deltaOption())
+    .addOption(sampleRateOption())
+    .addOption(stepsOption())
+    .addOption(batchSizeOption())
+    .addOption(datasetSizeOption())
+    .addOption(epochsOption())
+    .addOption(accountantOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `${SAMPLING_AND_EXIT_HELP}
+
+Example (MNIST, Abadi et al. 2016):
+  $ privkit noise --target-epsilon 3 --delta 1e-5 --batch-size 256 --dataset-size 60000 --epochs 60
+  σ = 1.0140 gives ε = 2.9999 ≤ 3 at δ = 1e-05 (RDP; q = 256/60000 = 0.0042667, steps = 14063 from 60 epochs)`,
+    )
+    .action((flags: NoiseFlags) => {
+      const report = computeNoise(flags);
+      io.stdout(
+        flags.json
+          ? jsonLine({ noiseMultiplier: report.noiseMultiplier, epsilon: report.epsilon, delta: report.delta, accountant: report.accountant })
+          : formatNoiseReport(report),
+      );
+    });
+}

@@ -1,0 +1,61 @@
+/**
+ * The commander program of the `privkit` command: its options, subcommands and output settings.
+ * It never exits the process: commander's exits become thrown `CommanderError`s (`exitOverride`),
+ * and all output goes through the injected {@link CliIo}.
+ */
+import { Command } from 'commander';
+import type { CliIo } from './CliIo.js';
+import { addEpsilonCommand } from './commands/epsilon.js';
+import { addNoiseCommand } from './commands/noise.js';
+import { errorLine } from './_internals/format.js';
+import { packageVersion } from './_internals/packageVersion.js';
+
+/** What is printed, as the single stderr line, when no (or an unknown) command is given to `help`. */
+const MISSING_COMMAND = 'privkit: expected a command: epsilon or noise (see privkit --help)\n';
+
+/**
+ * Builds the `privkit` program. Results, `--help` and `--version` go to `io.stdout`; every error is
+ * one line on `io.stderr`. Parse errors throw `CommanderError` (exit code 1 in commander's terms;
+ * {@link run} maps them to 2); command failures throw the command's error. Build a fresh program
+ * for each parse (commander keeps parsed option values on it).
+ * @param io - output streams.
+ * @returns the program, ready for `parseAsync(argv, { from: 'user' })`.
+ * @example
+ * ```ts
+ * await buildProgram(io).parseAsync(['epsilon', '--help'], { from: 'user' });
+ * ```
+ */
+export function buildProgram(io: CliIo): Command {
+  // commander writes help to writeErr only when no command (or `help <unknown>`) was given; it writes
+  // the help text in several chunks, which we replace by one line.
+  let missingCommandReported = false;
+  const program = new Command('privkit')
+    .description('Differential-privacy accounting for DP-SGD: ε of a training run, or the noise needed for a target ε.')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show help for a command')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: () => {
+        if (!missingCommandReported) io.stderr(MISSING_COMMAND);
+        missingCommandReported = true;
+      },
+      outputError: (message) => io.stderr(errorLine(message)),
+    });
+  // Subcommands are created after the settings above, so they inherit them (program.command copies).
+  addEpsilonCommand(program, io);
+  addNoiseCommand(program, io);
+  program.addHelpText(
+    'after',
+    `
+Run "privkit <command> --help" for a command's flags and defaults.
+
+Exit status: 0 success, 2 bad or missing flag, 3 target unreachable, 1 other failure.
+
+Example:
+  $ privkit epsilon --sample-rate 0.01 --noise-multiplier 1 --steps 10000 --delta 1e-5 --json
+  {"epsilon":6.712738297545425,"delta":0.00001,"accountant":"rdp","order":4.1}`,
+  );
+  return program;
+}

@@ -1,0 +1,70 @@
+/**
+ * Runs the `privkit` command in-process and returns its exit status; cli/main.ts is the only place
+ * that hands that status to the process.
+ */
+import { CommanderError } from 'commander';
+import { PrivkitError } from '../accountant/index.js';
+import { processIo, type CliIo } from './CliIo.js';
+import { buildProgram } from './program.js';
+import { EXIT, exitCodeFor } from './_internals/exitCodes.js';
+import { errorLine } from './_internals/format.js';
+
+/** Options of {@link run}. */
+export interface RunOptions {
+  /**
+   * Print the stack of an unexpected error (otherwise one line).
+   * @defaultValue true when the environment variable PRIVKIT_DEBUG is set and non-empty
+   */
+  readonly debug?: boolean;
+}
+
+/** commander's "exits" for help and version: status 0 unless help was shown for lack of a command. */
+const HELP_OR_VERSION = new Set(['commander.help', 'commander.helpDisplayed', 'commander.version']);
+
+/**
+ * Parses `argv` (the arguments after the program name), runs the command and reports failures.
+ * Never throws and never touches `process.exitCode`. On failure nothing is written to stdout and
+ * exactly one line to stderr (a stack trace only for an unexpected error with `debug`).
+ * @param argv - e.g. `['epsilon', '--sample-rate', '0.01', …]`.
+ * @param io - output streams. @defaultValue the process's stdout and stderr
+ * @param options - see {@link RunOptions}.
+ * @returns the exit status: 0 success (also `--help`, `--version`); 2 usage error (bad, missing or
+ *   conflicting flag, unknown option or command; `PrivkitError` `INVALID_ARGUMENT`); 3
+ *   `UNREACHABLE_TARGET`; 1 anything else.
+ * @example
+ * ```ts
+ * const code = await run(['epsilon', '--sample-rate', '0.01', '--noise-multiplier', '1', '--steps', '10000', '--delta', '1e-5', '--json']);
+ * ```
+ */
+export async function run(argv: readonly string[], io: CliIo = processIo, options: RunOptions = {}): Promise<number> {
+  const debug = options.debug ?? Boolean(process.env.PRIVKIT_DEBUG);
+  let stderrWritten = false;
+  const tracked: CliIo = {
+    stdout: io.stdout,
+    stderr: (chunk) => {
+      stderrWritten = true;
+      io.stderr(chunk);
+    },
+  };
+  try {
+    await buildProgram(tracked).parseAsync([...argv], { from: 'user' });
+    return EXIT.OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already written its message, help text or version.
+      if (HELP_OR_VERSION.has(error.code)) return stderrWritten ? EXIT.USAGE : EXIT.OK;
+      return exitCodeFor(error);
+    }
+    tracked.stderr(describeFailure(error, debug));
+    return exitCodeFor(error);
+  }
+}
+
+function describeFailure(error: unknown, debug: boolean): string {
+  if (error instanceof PrivkitError) {
+    return debug && error.stack !== undefined ? `privkit: ${error.stack}\n` : errorLine(error.message);
+  }
+  if (debug && error instanceof Error && error.stack !== undefined) return `privkit: unexpected error: ${error.stack}\n`;
+  const message = error instanceof Error ? error.message : String(error);
+  return errorLine(`unexpected error: ${message} (set PRIVKIT_DEBUG=1 for a stack trace)`);
+}
