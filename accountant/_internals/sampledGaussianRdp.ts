@@ -18,11 +18,11 @@
  *   geometrically (Trefethen & Weideman 2014, "The exponentially convergent trapezoidal rule",
  *   Thm 5.1: error ≤ 2M/(e^{2πa/h} − 1) for a strip of half-width a). We pick a = min(πσ/2, 2.5) and
  *   h = 2πa/45, then halve h until two successive sums agree to 1e-10 relative (each halving squares
- *   the error), so the returned value is accurate to ~1e-14 relative. This replaces the erfc series of
+ *   the error), so the returned value is accurate to ~1e-14 relative. For tiny σ (≲ 0.05) where that
+ *   would need millions of points, a log-convexity upper bound from the integer neighbours is used. This replaces the erfc series of
  *   the paper, whose terms decay only like i^{−α−2} and alternate in sign (dp_accounting sums their
  *   absolute values — an upper bound up to 47% loose — and drops orders after 1000 terms).
  */
-import { PrivkitError } from '../PrivkitError.js';
 import { log1mExp, logAddExp, logExpm1, logNormalPdf } from './logMath.js';
 
 /**
@@ -39,9 +39,24 @@ export function rdpPoissonSampledGaussian(sampleRate: number, noiseMultiplier: n
   const alpha = order;
   if (q === 0 || sigma === Infinity) return 0;
   if (q === 1) return alpha / (2 * sigma * sigma); // Mironov 2017, Prop. 7 (plain Gaussian)
-  const logAm1 = Number.isInteger(alpha) ? logAMinusOneInteger(q, sigma, alpha) : logAMinusOneQuadrature(q, sigma, alpha);
-  const logA = logAddExp(0, logAm1);
-  return logA / (alpha - 1);
+  if (!Number.isFinite(alpha / (sigma * sigma))) return Infinity; // σ so small that e^{1/(2σ²)} is ∞
+  if (Number.isInteger(alpha)) return logAddExp(0, logAMinusOneInteger(q, sigma, alpha)) / (alpha - 1);
+  const logAm1 = logAMinusOneQuadrature(q, sigma, alpha);
+  if (!Number.isNaN(logAm1)) return logAddExp(0, logAm1) / (alpha - 1);
+  return convexityBound(q, sigma, alpha) / (alpha - 1);
+}
+
+/**
+ * Upper bound on log A_α at fractional α from its integer neighbours n < α < n + 1: log A_α is convex
+ * in α (Hölder's inequality: A_α = E[X^α] is log-convex in α), so it lies below the chord,
+ * log A_α ≤ (n + 1 − α)·log A_n + (α − n)·log A_{n+1}, with log A_1 = 0. Used only when the quadrature
+ * cannot converge within its budget (σ ≲ 0.05, where ε is astronomically large anyway): the
+ * result is then a valid, slightly loose, upper bound instead of a hang.
+ */
+export function convexityBound(q: number, sigma: number, alpha: number): number {
+  const n = Math.floor(alpha);
+  const logA = (k: number): number => (k === 1 ? 0 : logAddExp(0, logAMinusOneInteger(q, sigma, k)));
+  return (n + 1 - alpha) * logA(n) + (alpha - n) * logA(n + 1);
 }
 
 /** log(A_α − 1) for integer α ≥ 2 by the finite binomial sum (MTZ 2019, §3.3). */
@@ -88,8 +103,17 @@ export function logG(u: number, alpha: number): number {
 
 const TAIL_NATS = 46; // terms below e^-46 ≈ 1e-20 of the largest one are dropped
 const MAX_HALVINGS = 8;
+/** Points on the first grid at most; finer grids only as the convergence check demands. */
+const MAX_INITIAL_POINTS = 4000;
+/** Evaluations per order at most, all halvings included; past it the quadrature gives up (NaN). */
+const MAX_EVALUATIONS = 600_000;
 
-/** log(A_α − 1) for any α > 1 by the geometrically convergent trapezoid rule (see the file comment). */
+/**
+ * log(A_α − 1) for any α > 1 by the geometrically convergent trapezoid rule (see the file comment).
+ * The first step is the strip-based h, but no finer than the range over {@link MAX_INITIAL_POINTS}
+ * and no coarser than 0.35 (the Gaussian factor's scale); the halving check then decides. Returns NaN
+ * when it has not converged within {@link MAX_EVALUATIONS} (only for σ ≲ 0.05).
+ */
 export function logAMinusOneQuadrature(q: number, sigma: number, alpha: number): number {
   const c = 1 / (2 * sigma * sigma);
   const logQ = Math.log(q);
@@ -104,10 +128,12 @@ export function logAMinusOneQuadrature(q: number, sigma: number, alpha: number):
     return logNormalPdf(t) + aL + log1mExp(logAddExp(0, logAlpha + logU) - aL);
   };
   const a = Math.min((Math.PI * sigma) / 2, 2.5);
-  let h = (2 * Math.PI * a) / 45;
   const t0 = 1 / (2 * sigma); // u(t0) = 0
   const rightStop = Math.max(0, t0) + (alpha + 2) / sigma + 4;
   const leftStop = Math.min(0, t0) - 4;
+  let h = Math.min(0.35, Math.max((2 * Math.PI * a) / 45, (rightStop - leftStop + 20) / MAX_INITIAL_POINTS));
+  let evaluations = 0;
+  if ((rightStop - leftStop) / h > MAX_EVALUATIONS) return NaN; // the walk alone would exceed the budget
 
   // Walk outwards from t0 on the grid k·h until the integrand is negligible and provably decaying.
   const values: number[] = [];
@@ -119,7 +145,7 @@ export function logAMinusOneQuadrature(q: number, sigma: number, alpha: number):
     values.push(v);
     if (v > max) max = v;
     if (kHi * h > rightStop && v < max - TAIL_NATS) break;
-    if (kHi - k0 > 50_000_000) throw new PrivkitError('INTERNAL', `RDP quadrature did not converge (q=${q}, σ=${sigma}, α=${alpha}).`);
+    if (kHi - k0 > MAX_EVALUATIONS) return NaN;
   }
   let kLo = k0;
   for (;;) {
@@ -128,13 +154,17 @@ export function logAMinusOneQuadrature(q: number, sigma: number, alpha: number):
     values.push(v);
     if (v > max) max = v;
     if (kLo * h < leftStop && v < max - TAIL_NATS) break;
+    if (k0 - kLo > MAX_EVALUATIONS) return NaN;
   }
+  evaluations = values.length;
   if (max === Infinity) return Infinity;
   let sum = 0;
   for (const v of values) sum += Math.exp(v - max);
   let estimate = h * sum; // in units of e^max
 
   for (let halving = 0; halving < MAX_HALVINGS; halving++) {
+    evaluations += kHi - kLo;
+    if (evaluations > MAX_EVALUATIONS) return NaN;
     let mid = 0;
     for (let k = kLo; k < kHi; k++) mid += Math.exp(logF((k + 0.5) * h) - max);
     const refined = 0.5 * estimate + 0.5 * h * mid;
@@ -145,5 +175,5 @@ export function logAMinusOneQuadrature(q: number, sigma: number, alpha: number):
     kHi *= 2;
     if (converged) return max + Math.log(estimate);
   }
-  throw new PrivkitError('INTERNAL', `RDP quadrature did not converge (q=${q}, σ=${sigma}, α=${alpha}).`);
+  return NaN;
 }
