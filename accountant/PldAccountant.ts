@@ -14,9 +14,10 @@
  * the PLD is built at the first query and cached until the next `compose`.
  */
 import { PrivkitError } from './PrivkitError.js';
-import { describeEvent, gaussian, validateEvent, type DpEvent } from './DpEvent.js';
+import { describeEvent, gaussian, type DpEvent } from './DpEvent.js';
 import type { AccountantState, LedgerEntry, PrivacyAccountant } from './PrivacyAccountant.js';
-import { requireInRange, requireInteger } from './_internals/validate.js';
+import { checkCompose, ledgerOfState, unsupportedPart } from './_internals/supportedEvents.js';
+import { requireInRange } from './_internals/validate.js';
 import {
   compose as composePld,
   deltaForEpsilon,
@@ -102,16 +103,7 @@ export class PldAccountant implements PrivacyAccountant {
    * @throws PrivkitError `UNSUPPORTED_EVENT` naming the sub-event, or `INVALID_ARGUMENT`.
    */
   compose(event: DpEvent, count = 1): this {
-    const checked = validateEvent(event);
-    requireInteger('count', count, 0);
-    const bad = unsupportedPart(checked);
-    if (bad !== null) {
-      throw new PrivkitError(
-        'UNSUPPORTED_EVENT',
-        `PldAccountant does not support ${describeEvent(bad)}: only a Gaussian (or noOp) can be Poisson-subsampled.`,
-        { event: bad },
-      );
-    }
+    const checked = checkCompose('PldAccountant', event, count);
     this.addLeaves(checked, count);
     this.entries.push(Object.freeze({ event: checked, count }));
     this.cached = null;
@@ -153,12 +145,9 @@ export class PldAccountant implements PrivacyAccountant {
    * @throws PrivkitError `INVALID_ARGUMENT` for a malformed state.
    */
   static fromJSON(state: AccountantState): PldAccountant {
-    if (state?.accountant !== 'pld') {
-      throw new PrivkitError('INVALID_ARGUMENT', `\`state.accountant\` must be "pld"; got ${JSON.stringify(state?.accountant)}.`);
-    }
+    const ledger = ledgerOfState(state, 'pld');
     const acc = new PldAccountant((state.options ?? {}) as PldAccountantOptions);
-    if (!Array.isArray(state.ledger)) throw new PrivkitError('INVALID_ARGUMENT', '`state.ledger` must be an array.');
-    for (const entry of state.ledger) acc.compose(entry.event, entry.count);
+    for (const entry of ledger) acc.compose(entry.event, entry.count);
     return acc;
   }
 
@@ -236,24 +225,4 @@ function basePlds(event: DpEvent, interval: number): PldPair {
     };
   }
   throw new PrivkitError('UNSUPPORTED_EVENT', `PldAccountant does not support ${describeEvent(event)}.`);
-}
-
-function unsupportedPart(event: DpEvent): DpEvent | null {
-  switch (event.kind) {
-    case 'gaussian':
-    case 'laplace':
-    case 'nonPrivate':
-    case 'noOp':
-      return null;
-    case 'poissonSampled':
-      return event.event.kind === 'gaussian' || event.event.kind === 'noOp' || event.sampleRate === 0 ? null : event;
-    case 'selfComposed':
-      return unsupportedPart(event.event);
-    case 'composed':
-      for (const e of event.events) {
-        const bad = unsupportedPart(e);
-        if (bad !== null) return bad;
-      }
-      return null;
-  }
 }

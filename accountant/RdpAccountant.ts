@@ -10,13 +10,14 @@
  * Conversion to (ε, δ): {@link epsilonFromRdp} (Canonne, Kamath & Steinke 2020, Prop. 12).
  */
 import { PrivkitError } from './PrivkitError.js';
-import { describeEvent, validateEvent, type DpEvent } from './DpEvent.js';
+import type { DpEvent } from './DpEvent.js';
 import { DEFAULT_RDP_ORDERS } from './defaultOrders.js';
 import type { AccountantState, LedgerEntry, PrivacyAccountant } from './PrivacyAccountant.js';
 import { deltaFromRdp, epsilonFromRdp, type EpsilonAtOrder } from './rdpConversion.js';
 import { rdpLaplace } from './_internals/laplaceRdp.js';
 import { rdpPoissonSampledGaussian } from './_internals/sampledGaussianRdp.js';
-import { requireInRange, requireInteger } from './_internals/validate.js';
+import { checkCompose, ledgerOfState, unsupportedPart } from './_internals/supportedEvents.js';
+import { requireInRange } from './_internals/validate.js';
 
 /** Options of {@link RdpAccountant}. */
 export interface RdpAccountantOptions {
@@ -76,16 +77,7 @@ export class RdpAccountant implements PrivacyAccountant {
    * @throws PrivkitError `UNSUPPORTED_EVENT` naming the unsupported sub-event, or `INVALID_ARGUMENT`.
    */
   compose(event: DpEvent, count = 1): this {
-    const checked = validateEvent(event);
-    requireInteger('count', count, 0);
-    const bad = unsupportedPart(checked);
-    if (bad !== null) {
-      throw new PrivkitError(
-        'UNSUPPORTED_EVENT',
-        `RdpAccountant does not support ${describeEvent(bad)}: only a Gaussian (or noOp) can be Poisson-subsampled.`,
-        { event: bad },
-      );
-    }
+    const checked = checkCompose('RdpAccountant', event, count);
     const delta = this.rdpOf(checked);
     if (count > 0) for (let i = 0; i < delta.length; i++) this.rdp[i] += count * delta[i];
     this.entries.push(Object.freeze({ event: checked, count }));
@@ -136,13 +128,10 @@ export class RdpAccountant implements PrivacyAccountant {
    * @throws PrivkitError `INVALID_ARGUMENT` for a malformed state.
    */
   static fromJSON(state: AccountantState): RdpAccountant {
-    if (state?.accountant !== 'rdp') {
-      throw new PrivkitError('INVALID_ARGUMENT', `\`state.accountant\` must be "rdp"; got ${JSON.stringify(state?.accountant)}.`);
-    }
+    const ledger = ledgerOfState(state, 'rdp');
     const orders = (state.options as { orders?: number[] } | undefined)?.orders;
     const acc = new RdpAccountant(orders === undefined ? {} : { orders });
-    if (!Array.isArray(state.ledger)) throw new PrivkitError('INVALID_ARGUMENT', '`state.ledger` must be an array.');
-    for (const entry of state.ledger) acc.compose(entry.event, entry.count);
+    for (const entry of ledger) acc.compose(entry.event, entry.count);
     return acc;
   }
 
@@ -194,26 +183,5 @@ export class RdpAccountant implements PrivacyAccountant {
     leafCache.set(key, out);
     if (leafCache.size > LEAF_CACHE_SIZE) leafCache.delete(leafCache.keys().next().value as string);
     return out;
-  }
-}
-
-/** The first sub-event the RDP accountant cannot handle, or null. */
-function unsupportedPart(event: DpEvent): DpEvent | null {
-  switch (event.kind) {
-    case 'gaussian':
-    case 'laplace':
-    case 'nonPrivate':
-    case 'noOp':
-      return null;
-    case 'poissonSampled':
-      return event.event.kind === 'gaussian' || event.event.kind === 'noOp' ? null : event;
-    case 'selfComposed':
-      return unsupportedPart(event.event);
-    case 'composed':
-      for (const e of event.events) {
-        const bad = unsupportedPart(e);
-        if (bad !== null) return bad;
-      }
-      return null;
   }
 }
