@@ -1,0 +1,54 @@
+/**
+ * Registry of per-layer gradient rules, keyed by tfjs layer class name (the design of Opacus'
+ * `@register_grad_sampler`). Layers without trainable weights pass through unchanged; a trainable
+ * layer without a rule is refused by name, and BatchNormalization is refused outright because it
+ * mixes examples (each example's output depends on the whole batch, so per-example sensitivity is lost).
+ */
+import { PrivkitError } from '../../accountant/index.js';
+import type { AnyLayer, LayerRule } from './rules/LayerRule.js';
+import { denseRule } from './rules/dense.js';
+
+const rules = new Map<string, LayerRule>([['Dense', denseRule]]);
+
+/**
+ * Registers (or replaces) the rule for a layer class.
+ * @param className - tfjs `getClassName()` of the layer.
+ * @param rule - the rule.
+ * @example
+ * ```ts
+ * registerLayerRule('MyDense', denseRule);
+ * ```
+ */
+export function registerLayerRule(className: string, rule: LayerRule): void {
+  rules.set(className, rule);
+}
+
+/** The class names that have a rule, sorted. */
+export function supportedLayerClasses(): string[] {
+  return [...rules.keys()].sort();
+}
+
+/**
+ * The rule for a layer: null for a layer that passes through (no trainable weights), else its rule.
+ * @throws PrivkitError `UNSUPPORTED_LAYER` naming the layer and the supported list.
+ */
+export function ruleFor(layer: AnyLayer): LayerRule | null {
+  const className = layer.getClassName();
+  if (className === 'BatchNormalization') {
+    throw new PrivkitError(
+      'UNSUPPORTED_LAYER',
+      `Layer "${layer.name}" is BatchNormalization, which mixes examples and breaks per-example sensitivity; use LayerNormalization instead.`,
+      { layer: layer.name, className },
+    );
+  }
+  if (layer.trainableWeights.length === 0) return null;
+  const rule = rules.get(className);
+  if (rule === undefined) {
+    throw new PrivkitError(
+      'UNSUPPORTED_LAYER',
+      `Layer "${layer.name}" (${className}) has trainable weights and no per-example gradient rule; supported: ${supportedLayerClasses().join(', ')}.`,
+      { layer: layer.name, className, supported: supportedLayerClasses() },
+    );
+  }
+  return rule;
+}

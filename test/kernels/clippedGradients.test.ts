@@ -1,0 +1,171 @@
+/**
+ * Per-example norms and clipped sums from the layer rules, against the brute-force definition: for each
+ * example alone, tf.variableGrads of its loss with respect to every trainable weight.
+ */
+import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PrivkitError } from '../../accountant/index.js';
+import { clippedGradients } from '../../src/kernels/clippedGradients.js';
+import { perExampleLoss, type LossSpec } from '../../src/kernels/perExampleLoss.js';
+
+const SEED = 3;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu'); // float32 reference arithmetic without wasm's different summation order
+});
+
+/** Brute force: each example's own gradient, its norm, and Σ c_i ∇_i. */
+function bruteForce(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, loss: LossSpec, maxGradNorm: number) {
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const lossFn = perExampleLoss(loss);
+  const norms: number[] = [];
+  const sums = vars.map((v) => new Float64Array(v.size));
+  for (let i = 0; i < x.shape[0]; i++) {
+    const xi = tf.slice(x, [i], [1]);
+    const yi = tf.slice(y, [i], [1]);
+    const { grads } = tf.variableGrads(() => tf.sum(lossFn(yi, model.apply(xi, { training: true }) as tf.Tensor)) as tf.Scalar, vars);
+    const flat = vars.map((v) => grads[v.name].dataSync());
+    const norm = Math.sqrt(flat.reduce((s, a) => s + Array.from(a).reduce((t, z) => t + z * z, 0), 0));
+    const c = Math.min(1, maxGradNorm / (norm + 1e-6));
+    flat.forEach((a, j) => a.forEach((z, k) => (sums[j][k] += c * z)));
+    norms.push(norm);
+    tf.dispose([xi, yi, ...Object.values(grads)]);
+  }
+  return { norms, sums };
+}
+
+function mlp(inputShape: number[], hidden: number[], outputs: number, seed: number): tf.Sequential {
+  const model = tf.sequential();
+  hidden.forEach((units, i) =>
+    model.add(tf.layers.dense({ units, activation: 'tanh', ...(i === 0 ? { inputShape } : {}), kernelInitializer: tf.initializers.glorotNormal({ seed: seed + i }) })),
+  );
+  model.add(
+    tf.layers.dense({
+      units: outputs,
+      activation: 'softmax',
+      ...(hidden.length === 0 ? { inputShape } : {}),
+      kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 99 }),
+      biasInitializer: tf.initializers.randomNormal({ seed, stddev: 0.1 }),
+    }),
+  );
+  return model;
+}
+
+function relErr(a: number, b: number): number {
+  return Math.abs(a - b) / Math.max(Math.abs(b), 1e-6);
+}
+
+describe('clippedGradients vs a per-example brute-force loop', () => {
+  it('Dense on 2-D input: norms and clipped sums agree to 1e-4 relative (random shapes, batches, C)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 0, maxLength: 2 }),
+        fc.integer({ min: 2, max: 5 }),
+        fc.double({ min: 0.01, max: 5, noNaN: true }),
+        fc.integer({ min: 0, max: 1000 }),
+        (batch, inDim, hidden, classes, maxGradNorm, seed) => {
+          const model = mlp([inDim], hidden, classes, seed);
+          const x = tf.randomNormal([batch, inDim], 0, 2, 'float32', seed);
+          const y = tf.oneHot(tf.randomUniformInt([batch], 0, classes, seed + 1), classes);
+          const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm });
+          const ref = bruteForce(model, x, y, 'categoricalCrossentropy', maxGradNorm);
+          const norms = out.perExampleNorms.dataSync();
+          ref.norms.forEach((n, i) => expect(relErr(norms[i], n)).toBeLessThan(1e-4));
+          out.grads.forEach((g, j) => {
+            const got = g.dataSync();
+            const scale = Math.max(...Array.from(ref.sums[j], Math.abs), 1e-6);
+            ref.sums[j].forEach((v, k) => expect(Math.abs(got[k] - v) / scale).toBeLessThan(1e-4));
+          });
+          tf.dispose([x, y, out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
+          model.dispose();
+        },
+      ),
+      { seed: SEED, numRuns: 20 },
+    );
+  });
+
+  it('Dense on 3-D input [B, T, d], both the ⟨AAᵀ, GGᵀ⟩ form (short T) and the materialised form (long T)', () => {
+    for (const [t, d, units] of [
+      [3, 8, 6],
+      [12, 2, 3],
+    ]) {
+      const model = tf.sequential({
+        layers: [
+          tf.layers.dense({ units, inputShape: [t, d], activation: 'relu', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }), biasInitializer: 'ones' }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
+        ],
+      });
+      const x = tf.randomNormal([5, t, d], 0, 1, 'float32', 7);
+      const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0], 'int32'), 3);
+      const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 0.5 });
+      const ref = bruteForce(model, x, y, 'categoricalCrossentropy', 0.5);
+      const norms = out.perExampleNorms.dataSync();
+      ref.norms.forEach((n, i) => expect(relErr(norms[i], n)).toBeLessThan(1e-4));
+      out.grads.forEach((g, j) => {
+        const got = g.dataSync();
+        const scale = Math.max(...Array.from(ref.sums[j], Math.abs), 1e-6);
+        ref.sums[j].forEach((v, k) => expect(Math.abs(got[k] - v) / scale).toBeLessThan(1e-4));
+      });
+      tf.dispose([x, y, out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
+    }
+  });
+
+  it('sensitivity: adding one example changes the clipped sum by at most C (+1e-5)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.double({ min: 0.05, max: 3, noNaN: true }), fc.integer({ min: 0, max: 1000 }), (batch, maxGradNorm, seed) => {
+        const model = mlp([4], [5], 3, seed);
+        const x = tf.randomNormal([batch + 1, 4], 0, 3, 'float32', seed);
+        const y = tf.oneHot(tf.randomUniformInt([batch + 1], 0, 3, seed), 3);
+        const all = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm });
+        const xs = tf.slice(x, [0], [batch]);
+        const ys = tf.slice(y, [0], [batch]);
+        const fewer = clippedGradients(model, xs, ys, { loss: 'categoricalCrossentropy', maxGradNorm });
+        let sq = 0;
+        all.grads.forEach((g, j) => {
+          const a = g.dataSync();
+          const b = fewer.grads[j].dataSync();
+          a.forEach((v, k) => (sq += (v - b[k]) ** 2));
+        });
+        expect(Math.sqrt(sq)).toBeLessThanOrEqual(maxGradNorm + 1e-5);
+        tf.dispose([x, y, xs, ys, all.perExampleNorms, all.clipFactors, all.losses, ...all.grads, fewer.perExampleNorms, fewer.clipFactors, fewer.losses, ...fewer.grads]);
+        model.dispose();
+      }),
+      { seed: SEED, numRuns: 20 },
+    );
+  });
+
+  it('leaks no tensors over repeated calls', () => {
+    const model = mlp([6], [8], 4, 1);
+    const x = tf.randomNormal([16, 6], 0, 1, 'float32', 1);
+    const y = tf.oneHot(tf.randomUniformInt([16], 0, 4, 2), 4);
+    const run = () => {
+      const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 1 });
+      tf.dispose([out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
+    };
+    run();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 50; i++) run();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses BatchNormalization and weighted layers without a rule, naming them', () => {
+    const bn = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2] }), tf.layers.batchNormalization()] });
+    const x = tf.zeros([2, 2]);
+    const y = tf.zeros([2, 3]);
+    expect(() => clippedGradients(bn, x, y, { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(/BatchNormalization.*LayerNormalization/);
+    const conv = tf.sequential({ layers: [tf.layers.conv1d({ filters: 2, kernelSize: 1, inputShape: [3, 1] }), tf.layers.flatten()] });
+    try {
+      clippedGradients(conv, tf.zeros([2, 3, 1]), tf.zeros([2, 6]), { loss: 'meanSquaredError', maxGradNorm: 1 });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as PrivkitError).code).toBe('UNSUPPORTED_LAYER');
+      expect((e as Error).message).toMatch(/Conv1D.*supported: Dense/);
+    }
+    expect(() => clippedGradients(bn, x, tf.zeros([3, 3]), { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(/same batch size/);
+    expect(() => clippedGradients(bn, x, y, { loss: 'meanSquaredError', maxGradNorm: 0 })).toThrowError(/`maxGradNorm` must be in \(0, ∞\); got 0/);
+  });
+});
