@@ -71,6 +71,11 @@ export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
   const steps = chainOf(model);
   const lossFn = perExampleLoss(options.loss);
   const batch = x.shape[0];
+  if (batch === 0) {
+    // An empty Poisson batch: nothing to clip, the sum is zero (noise is still added by the caller).
+    const none = (): tf.Tensor1D => tf.zeros([0]) as tf.Tensor1D;
+    return { perExampleNorms: none(), clipFactors: none(), losses: none(), grads: model.trainableWeights.map((w) => tf.zeros(w.shape as number[])) };
+  }
 
   return tf.tidy(() => {
     // Probe shapes: walk the chain once symbolically.

@@ -1,0 +1,160 @@
+/**
+ * The DP-SGD step (Abadi et al. 2016, Alg. 1), wrapping — not reimplementing — a tfjs optimizer
+ * (the design of Opacus' `DPOptimizer`): clip each example's gradient to `maxGradNorm` and sum
+ * (`clipAndAccumulate`), add N(0, σ²C²) to the sum (`addNoise`), divide by the EXPECTED batch size
+ * q·N (`scaleGradients`; dividing by the drawn size leaks the batch size, Opacus #819), and hand the
+ * result to the wrapped optimizer's `applyGradients`. Each step is announced to `onStep` listeners;
+ * accounting subscribes there, so this module does not know about accountants.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { PrivkitError } from '../../accountant/index.js';
+import { clippedGradients, type ClippedGradients } from '../kernels/clippedGradients.js';
+import type { LossSpec } from '../kernels/perExampleLoss.js';
+import { gaussianNoise } from './gaussianNoise.js';
+
+/** Options of {@link DpOptimizer}. */
+export interface DpOptimizerOptions {
+  /** The model whose trainable weights are updated. */
+  readonly model: tf.LayersModel;
+  /** Any tfjs optimizer; its `applyGradients` does the update. */
+  readonly optimizer: tf.Optimizer;
+  /** Per-example loss. */
+  readonly loss: LossSpec;
+  /** Clipping norm C > 0. */
+  readonly maxGradNorm: number;
+  /** σ ≥ 0: the noise standard deviation is σ·C. */
+  readonly noiseMultiplier: number;
+  /** q·N: the noisy sum is divided by it, whatever the drawn batch size. */
+  readonly expectedBatchSize: number;
+  /** Seed of the noise RNG. @defaultValue a random seed */
+  readonly seed?: number;
+  /** Draw noise from the CSPRNG (see `gaussianNoise`). @defaultValue false */
+  readonly secureNoise?: boolean;
+}
+
+/** What a step listener is told. */
+export interface StepInfo {
+  /** 0-based index of the step just applied. */
+  readonly step: number;
+  /** σ used. */
+  readonly noiseMultiplier: number;
+  /** Number of examples in the batch (not private; for logs). */
+  readonly batchSize: number;
+}
+
+/** Result of one step. `loss` is the batch's mean loss before the update: a statistic of private data, for monitoring only. */
+export interface StepResult {
+  readonly loss: number;
+  readonly batchSize: number;
+}
+
+/**
+ * DP-SGD around a tfjs optimizer.
+ * @example
+ * ```ts
+ * const dp = new DpOptimizer({ model, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy',
+ *   maxGradNorm: 1, noiseMultiplier: 1.1, expectedBatchSize: 256 });
+ * dp.onStep(() => accountant.compose(poissonSampled(q, gaussian(1.1))));
+ * dp.step(xBatch, yBatch);
+ * ```
+ */
+export class DpOptimizer {
+  readonly options: DpOptimizerOptions;
+  private readonly listeners: ((info: StepInfo) => void)[] = [];
+  private steps = 0;
+  private readonly seed: number;
+
+  /** @throws PrivkitError `INVALID_ARGUMENT` for C ≤ 0, σ < 0 or an expected batch size ≤ 0. */
+  constructor(options: DpOptimizerOptions) {
+    const { maxGradNorm, noiseMultiplier, expectedBatchSize } = options;
+    if (!(maxGradNorm > 0 && Number.isFinite(maxGradNorm))) {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`maxGradNorm\` must be in (0, ∞); got ${String(maxGradNorm)}.`);
+    }
+    if (!(noiseMultiplier >= 0 && Number.isFinite(noiseMultiplier))) {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`noiseMultiplier\` must be in [0, ∞); got ${String(noiseMultiplier)}.`);
+    }
+    if (!(expectedBatchSize > 0 && Number.isFinite(expectedBatchSize))) {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`expectedBatchSize\` must be in (0, ∞); got ${String(expectedBatchSize)}.`);
+    }
+    this.options = options;
+    this.seed = options.seed ?? crypto.getRandomValues(new Uint32Array(1))[0];
+  }
+
+  /** Number of steps applied so far. */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** Restores the step counter (checkpoint resume), so that the noise sequence continues. */
+  setStepCount(steps: number): void {
+    this.steps = steps;
+  }
+
+  /**
+   * Subscribes to applied steps.
+   * @returns a function that unsubscribes.
+   */
+  onStep(listener: (info: StepInfo) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /**
+   * One DP-SGD step on a batch the caller drew. The guarantee the accountant reports assumes the batch
+   * was drawn by Poisson sampling with the declared rate (see `poissonBatches`). An empty batch still
+   * adds noise and counts as a step.
+   * @throws PrivkitError `INVALID_ARGUMENT` for mismatched x/y or a non-finite gradient (nothing is applied).
+   */
+  step(x: tf.Tensor, y: tf.Tensor): StepResult {
+    const clipped = this.clipAndAccumulate(x, y);
+    const batchSize = x.shape[0];
+    const loss = batchSize > 0 ? tf.tidy(() => tf.mean(clipped.losses).dataSync()[0]) : 0;
+    const noisy = this.addNoise(clipped.grads);
+    const scaled = this.scaleGradients(noisy);
+    tf.dispose([clipped.perExampleNorms, clipped.clipFactors, clipped.losses, ...clipped.grads, ...noisy]);
+    try {
+      const finite = tf.tidy(() => scaled.every((g) => tf.all(tf.isFinite(g)).dataSync()[0] === 1));
+      if (!finite) {
+        throw new PrivkitError('INVALID_ARGUMENT', 'A gradient is NaN or infinite (check the inputs and the loss); the step was not applied.');
+      }
+      const vars = this.options.model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const named: tf.NamedTensorMap = {};
+      vars.forEach((v, i) => (named[v.name] = scaled[i]));
+      this.options.optimizer.applyGradients(named);
+    } finally {
+      tf.dispose(scaled);
+    }
+    const info: StepInfo = { step: this.steps, noiseMultiplier: this.options.noiseMultiplier, batchSize };
+    this.steps++;
+    for (const l of this.listeners) l(info);
+    return { loss, batchSize };
+  }
+
+  /** Σ_i clip(∇θ L_i) over the batch (the caller disposes the result). */
+  clipAndAccumulate(x: tf.Tensor, y: tf.Tensor): ClippedGradients {
+    const { model, loss, maxGradNorm } = this.options;
+    return clippedGradients(model, x, y, { loss, maxGradNorm });
+  }
+
+  /** Adds N(0, (σC)²) to each summed gradient; new tensors. */
+  addNoise(grads: tf.Tensor[]): tf.Tensor[] {
+    const std = this.options.noiseMultiplier * this.options.maxGradNorm;
+    return grads.map((g, i) =>
+      tf.tidy(() => {
+        if (std === 0) return tf.clone(g);
+        // A distinct seed per step and per tensor: the sequence is reproducible from `seed`.
+        const source = this.options.secureNoise ? ('secure' as const) : { seed: (this.seed + this.steps * 1_000_003 + i * 7919) % 2 ** 32 };
+        const noise = gaussianNoise(g.shape, std, source);
+        return tf.add(g, noise);
+      }),
+    );
+  }
+
+  /** Divides by the expected batch size q·N; new tensors. */
+  scaleGradients(grads: tf.Tensor[]): tf.Tensor[] {
+    return grads.map((g) => tf.div(g, this.options.expectedBatchSize));
+  }
+}
