@@ -5,6 +5,7 @@
  * - `UNSUPPORTED_EVENT`: an accountant cannot account for (part of) a DP event.
  * - `UNREACHABLE_TARGET`: a calibration target cannot be met within the search range.
  * - `UNSUPPORTED_LAYER`, `BUDGET_EXCEEDED`, `BAD_MODEL_FILE`, `BAD_DATA_FILE`: used by training and auditing.
+ * - `BACKEND_UNAVAILABLE`: the requested tfjs backend is not installed or failed to start.
  */
 export type PrivkitErrorCode =
   | 'INVALID_ARGUMENT'
@@ -14,6 +15,7 @@ export type PrivkitErrorCode =
   | 'BUDGET_EXCEEDED'
   | 'BAD_MODEL_FILE'
   | 'BAD_DATA_FILE'
+  | 'BACKEND_UNAVAILABLE'
   | 'INTERNAL';
 
 /**

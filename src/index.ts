@@ -45,3 +45,19 @@ export type {
   CalibrateNoiseOptions,
   MaxStepsOptions,
 } from '../accountant/index.js';
+
+// DP-SGD (issue in progress: Dense layers so far).
+export { makePrivate } from './makePrivate.js';
+export type { MakePrivateOptions, PrivateTraining } from './makePrivate.js';
+export { DpOptimizer } from './optimizer/DpOptimizer.js';
+export type { DpOptimizerOptions, StepInfo, StepResult } from './optimizer/DpOptimizer.js';
+export { poissonBatches } from './optimizer/poissonBatches.js';
+export { gaussianNoise } from './optimizer/gaussianNoise.js';
+export { clippedGradients } from './kernels/clippedGradients.js';
+export type { ClippingOptions, ClippedGradients } from './kernels/clippedGradients.js';
+export { registerLayerRule, supportedLayerClasses } from './kernels/layerRules.js';
+export type { LayerRule } from './kernels/rules/LayerRule.js';
+export { perExampleLoss, LOSS_NAMES } from './kernels/perExampleLoss.js';
+export type { LossSpec } from './kernels/perExampleLoss.js';
+export { useBackend, BACKEND_CHOICES } from './backend/useBackend.js';
+export type { BackendChoice, ActiveBackend } from './backend/useBackend.js';
