@@ -48,7 +48,7 @@ export type {
 
 // DP-SGD (issue in progress: Dense layers so far).
 export { makePrivate } from './makePrivate.js';
-export type { MakePrivateOptions, PrivateTraining } from './makePrivate.js';
+export type { MakePrivateOptions, PrivateTraining, FitOptions, FitHistory, FitCallbacks } from './makePrivate.js';
 export { DpOptimizer } from './optimizer/DpOptimizer.js';
 export type { DpOptimizerOptions, StepInfo, StepResult } from './optimizer/DpOptimizer.js';
 export { poissonBatches } from './optimizer/poissonBatches.js';

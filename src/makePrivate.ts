@@ -2,11 +2,12 @@
  * `makePrivate`: wraps a tfjs model and optimizer for DP-SGD and keeps the privacy ledger.
  * The optimizer announces each step; the accountant subscribes (neither imports the other).
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import {
   PrivkitError,
   calibrateNoiseMultiplier,
   createAccountant,
+  maxSteps,
   gaussian,
   poissonSampled,
   type AccountantKind,
@@ -14,6 +15,7 @@ import {
 } from '../accountant/index.js';
 import type { LossSpec } from './kernels/perExampleLoss.js';
 import { DpOptimizer, type StepResult } from './optimizer/DpOptimizer.js';
+import { poissonBatches } from './optimizer/poissonBatches.js';
 
 /** Options of {@link makePrivate}. Privacy-critical values are required and named. */
 export interface MakePrivateOptions {
@@ -62,6 +64,43 @@ export interface PrivateTraining {
   step(x: tf.Tensor, y: tf.Tensor): StepResult;
   /** ε after the steps so far. */
   getEpsilon(delta: number): number;
+  /**
+   * Trains on (x, y) with Poisson-sampled batches (each example joins each step with probability q;
+   * empty batches still add noise and count), ⌈epochs/q⌉ steps. With `targetEpsilon`, stops with
+   * `BUDGET_EXCEEDED` before the first step that would take ε above it.
+   */
+  fit(x: tf.Tensor, y: tf.Tensor, options: FitOptions): Promise<FitHistory>;
+}
+
+/** Callbacks of {@link PrivateTraining.fit}, tfjs-style; each may return a promise. */
+export interface FitCallbacks {
+  onBatchEnd?(step: number, logs: { loss: number; batchSize: number }): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: { loss: number; epsilon: number }): void | Promise<void>;
+  onTrainEnd?(logs: FitHistory): void | Promise<void>;
+}
+
+/** Options of {@link PrivateTraining.fit}. */
+export interface FitOptions {
+  /** Epochs: the run has ⌈epochs/q⌉ steps. */
+  readonly epochs: number;
+  /** δ at which ε is reported (and the budget checked). */
+  readonly delta: number;
+  /** Budget: training stops before the step that would exceed it. */
+  readonly targetEpsilon?: number;
+  /** Seed of the batch sampler. @defaultValue random */
+  readonly seed?: number;
+  /** Clip in chunks of at most this many examples. @defaultValue no limit */
+  readonly maxPhysicalBatchSize?: number;
+  readonly callbacks?: FitCallbacks;
+  /** 1: one line per epoch on stderr (Node). @defaultValue 0 */
+  readonly verbose?: 0 | 1;
+}
+
+/** Per-epoch mean loss and ε after the epoch; `steps` taken in this call. */
+export interface FitHistory {
+  loss: number[];
+  epsilon: number[];
+  steps: number;
 }
 
 /**
@@ -113,6 +152,68 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     if (event === null) accountant.compose({ kind: 'nonPrivate' });
     else accountant.compose(event);
   });
+  const fit = async (x: tf.Tensor, y: tf.Tensor, fitOptions: FitOptions): Promise<FitHistory> => {
+    const n = x.shape[0];
+    if (n !== datasetSize) {
+      throw new PrivkitError('INVALID_ARGUMENT', `x has ${n} examples but \`datasetSize\` is ${datasetSize}; the noise is scaled by q·N, so they must agree.`);
+    }
+    if (y.shape[0] !== n) throw new PrivkitError('INVALID_ARGUMENT', `x and y must have the same number of examples; got ${n} and ${y.shape[0]}.`);
+    const { epochs, delta, targetEpsilon } = fitOptions;
+    if (!(epochs > 0 && Number.isFinite(epochs))) throw new PrivkitError('INVALID_ARGUMENT', `\`epochs\` must be in (0, ∞); got ${String(epochs)}.`);
+    // The ledger holds only this run's steps, all the same event, so the budget is a step count.
+    let allowedSteps = Infinity;
+    if (targetEpsilon !== undefined) {
+      allowedSteps =
+        noiseMultiplier === 0
+          ? 0
+          : maxStepsOrZero({ noiseMultiplier: noiseMultiplier as number, sampleRate, delta, targetEpsilon, accountant: accountantKind });
+    }
+    const totalSteps = Math.ceil(epochs / sampleRate);
+    const batches = poissonBatches(n, sampleRate, fitOptions.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]);
+    const history: FitHistory = { loss: [], epsilon: [], steps: 0 };
+    const cb = fitOptions.callbacks ?? {};
+    let epochLoss = 0;
+    let epochSteps = 0;
+    let epoch = 0;
+    for (let s = 0; s < totalSteps; s++) {
+      if (dpOptimizer.stepCount + 1 > allowedSteps) {
+        throw new PrivkitError(
+          'BUDGET_EXCEEDED',
+          `Stopped before step ${dpOptimizer.stepCount + 1}: it would take ε above targetEpsilon = ${targetEpsilon} at δ = ${delta} (ε now ${accountant.getEpsilon(delta)}).`,
+          { history, epsilon: accountant.getEpsilon(delta), steps: dpOptimizer.stepCount },
+        );
+      }
+      const idx = batches.next().value;
+      const indices = tf.tensor1d(idx, 'int32');
+      const xb = tf.gather(x, indices);
+      const yb = tf.gather(y, indices);
+      let result: StepResult;
+      try {
+        result = dpOptimizer.step(xb, yb, fitOptions.maxPhysicalBatchSize);
+      } finally {
+        tf.dispose([indices, xb, yb]);
+      }
+      history.steps++;
+      epochLoss += result.loss;
+      epochSteps++;
+      await cb.onBatchEnd?.(s, result);
+      if (s + 1 === totalSteps || Math.ceil((epoch + 1) / sampleRate) === s + 1) {
+        const eps = accountant.getEpsilon(delta);
+        history.loss.push(epochLoss / epochSteps);
+        history.epsilon.push(eps);
+        if (fitOptions.verbose === 1 && typeof process !== 'undefined') {
+          process.stderr.write(`epoch ${epoch + 1}/${Math.ceil(epochs)}  loss ${(epochLoss / epochSteps).toFixed(4)}  ε ${eps.toFixed(3)} (δ = ${delta})\n`);
+        }
+        await cb.onEpochEnd?.(epoch, { loss: epochLoss / epochSteps, epsilon: eps });
+        epoch++;
+        epochLoss = 0;
+        epochSteps = 0;
+      }
+    }
+    await cb.onTrainEnd?.(history);
+    return history;
+  };
+
   return {
     dpOptimizer,
     accountant,
@@ -120,5 +221,16 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     sampleRate,
     step: (x, y) => dpOptimizer.step(x, y),
     getEpsilon: (delta) => accountant.getEpsilon(delta),
+    fit,
   };
+}
+
+/** maxSteps, with 0 when even one step exceeds the target. */
+function maxStepsOrZero(options: Parameters<typeof maxSteps>[0]): number {
+  try {
+    return maxSteps(options);
+  } catch (e) {
+    if (e instanceof PrivkitError && e.code === 'UNREACHABLE_TARGET') return 0;
+    throw e;
+  }
 }

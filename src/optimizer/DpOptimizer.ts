@@ -106,15 +106,37 @@ export class DpOptimizer {
    * One DP-SGD step on a batch the caller drew. The guarantee the accountant reports assumes the batch
    * was drawn by Poisson sampling with the declared rate (see `poissonBatches`). An empty batch still
    * adds noise and counts as a step.
+   * @param maxPhysicalBatchSize - clip in chunks of at most this many examples (virtual steps). @defaultValue ∞
    * @throws PrivkitError `INVALID_ARGUMENT` for mismatched x/y or a non-finite gradient (nothing is applied).
    */
-  step(x: tf.Tensor, y: tf.Tensor): StepResult {
-    const clipped = this.clipAndAccumulate(x, y);
+  step(x: tf.Tensor, y: tf.Tensor, maxPhysicalBatchSize = Infinity): StepResult {
     const batchSize = x.shape[0];
-    const loss = batchSize > 0 ? tf.tidy(() => tf.mean(clipped.losses).dataSync()[0]) : 0;
-    const noisy = this.addNoise(clipped.grads);
+    if (x.shape[0] !== y.shape[0]) {
+      throw new PrivkitError('INVALID_ARGUMENT', `x and y must have the same batch size; got ${x.shape[0]} and ${y.shape[0]}.`);
+    }
+    // Virtual steps: clip and sum physical chunks of at most maxPhysicalBatchSize examples, then add the
+    // noise once; memory stays bounded and the result is the same step.
+    const chunk = Math.max(1, Math.min(batchSize, maxPhysicalBatchSize));
+    let sums: tf.Tensor[] | null = null;
+    let lossSum = 0;
+    for (let start = 0; start < batchSize || sums === null; start += chunk) {
+      const size = Math.min(chunk, batchSize - start);
+      const xs = batchSize <= chunk ? x : tf.slice(x, start, size);
+      const ys = batchSize <= chunk ? y : tf.slice(y, start, size);
+      const clipped = this.clipAndAccumulate(xs, ys);
+      lossSum += size > 0 ? tf.tidy(() => tf.sum(clipped.losses).dataSync()[0]) : 0;
+      const previous: tf.Tensor[] | null = sums;
+      sums = previous === null ? clipped.grads : clipped.grads.map((g, i) => tf.add(previous[i], g));
+      if (previous !== null) tf.dispose([...previous, ...clipped.grads]);
+      tf.dispose([clipped.perExampleNorms, clipped.clipFactors, clipped.losses]);
+      if (xs !== x) tf.dispose([xs, ys]);
+      if (size <= 0) break;
+    }
+    const summed = sums as tf.Tensor[];
+    const loss = batchSize > 0 ? lossSum / batchSize : 0;
+    const noisy = this.addNoise(summed);
     const scaled = this.scaleGradients(noisy);
-    tf.dispose([clipped.perExampleNorms, clipped.clipFactors, clipped.losses, ...clipped.grads, ...noisy]);
+    tf.dispose([...summed, ...noisy]);
     try {
       const finite = tf.tidy(() => scaled.every((g) => tf.all(tf.isFinite(g)).dataSync()[0] === 1));
       if (!finite) {
