@@ -82,9 +82,15 @@ export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
     const probeShapes: number[][] = [];
     let shape = [...x.shape];
     for (const { layer, rule } of steps) {
-      if (rule !== null) probeShapes.push(rule.preActivationShape(layer, shape));
-      const out = layer.computeOutputShape(shape.map((d, i) => (i === 0 ? null : d)) as tf.Shape) as (number | null)[];
-      shape = [batch, ...(out.slice(1) as number[])];
+      if (rule !== null) {
+        // The activation is elementwise, so the output has z's shape (tfjs' own computeOutputShape is
+        // wrong for causal Conv1D).
+        shape = rule.preActivationShape(layer, shape);
+        probeShapes.push(shape);
+      } else {
+        const out = layer.computeOutputShape(shape.map((d, i) => (i === 0 ? null : d)) as tf.Shape) as (number | null)[];
+        shape = [batch, ...(out.slice(1) as number[])];
+      }
     }
     const probes = probeShapes.map((s) => tf.zeros(s));
 

@@ -6,9 +6,14 @@
  */
 import { PrivkitError } from '../../accountant/index.js';
 import type { AnyLayer, LayerRule } from './rules/LayerRule.js';
+import { convolutionRule } from './rules/convolution.js';
 import { denseRule } from './rules/dense.js';
 
-const rules = new Map<string, LayerRule>([['Dense', denseRule]]);
+const rules = new Map<string, LayerRule>([
+  ['Dense', denseRule],
+  ['Conv2D', convolutionRule],
+  ['Conv1D', convolutionRule],
+]);
 
 /**
  * Registers (or replaces) the rule for a layer class.

@@ -114,6 +114,67 @@ describe('clippedGradients vs a per-example brute-force loop', () => {
     }
   });
 
+  /** Compares clippedGradients with the brute force on one model; returns nothing, asserts 1e-4. */
+  function agreeWithBruteForce(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, maxGradNorm: number): void {
+    const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm });
+    const ref = bruteForce(model, x, y, 'categoricalCrossentropy', maxGradNorm);
+    const norms = out.perExampleNorms.dataSync();
+    ref.norms.forEach((n, i) => expect(relErr(norms[i], n)).toBeLessThan(1e-4));
+    out.grads.forEach((g, j) => {
+      expect(g.shape).toEqual(model.trainableWeights[j].shape);
+      const got = g.dataSync();
+      const scale = Math.max(...Array.from(ref.sums[j], Math.abs), 1e-6);
+      ref.sums[j].forEach((v, k) => expect(Math.abs(got[k] - v) / scale).toBeLessThan(1e-4));
+    });
+    tf.dispose([out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
+  }
+
+  it('Conv2D: strides, same/valid padding, kernel shapes, channels (random configurations)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<'same' | 'valid'>('same', 'valid'),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (padding, kernel, stride, channels, seed) => {
+          const model = tf.sequential({
+            layers: [
+              tf.layers.conv2d({ filters: 3, kernelSize: [kernel, kernel === 3 ? 2 : kernel], strides: stride, padding, inputShape: [7, 6, channels], activation: 'relu', kernelInitializer: tf.initializers.glorotNormal({ seed }), biasInitializer: 'ones' }),
+              tf.layers.conv2d({ filters: 2, kernelSize: 2, padding: 'same', activation: 'tanh', kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 1 }) }),
+              tf.layers.flatten(),
+              tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 2 }) }),
+            ],
+          });
+          const x = tf.randomNormal([4, 7, 6, channels], 0, 1, 'float32', seed);
+          const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
+          agreeWithBruteForce(model, x, y, 0.7);
+          tf.dispose([x, y]);
+          model.dispose();
+        },
+      ),
+      { seed: SEED, numRuns: 12 },
+    );
+  });
+
+  it.each([
+    ['valid', 1, 1],
+    ['same', 2, 1],
+    ['valid', 2, 1],
+  ] as const)('Conv1D padding %s, stride %i, dilation %i', (padding, strides, dilationRate) => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv1d({ filters: 4, kernelSize: 3, strides, padding, dilationRate, inputShape: [9, 2], activation: 'relu', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }), biasInitializer: 'ones' }),
+        tf.layers.globalAveragePooling1d(),
+        tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }) }),
+      ],
+    });
+    const x = tf.randomNormal([5, 9, 2], 0, 1, 'float32', 5);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0], 'int32'), 3);
+    agreeWithBruteForce(model, x, y, 0.5);
+    tf.dispose([x, y]);
+  });
+
   it('sensitivity: adding one example changes the clipped sum by at most C (+1e-5)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }), fc.double({ min: 0.05, max: 3, noNaN: true }), fc.integer({ min: 0, max: 1000 }), (batch, maxGradNorm, seed) => {
@@ -157,14 +218,16 @@ describe('clippedGradients vs a per-example brute-force loop', () => {
     const x = tf.zeros([2, 2]);
     const y = tf.zeros([2, 3]);
     expect(() => clippedGradients(bn, x, y, { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(/BatchNormalization.*LayerNormalization/);
-    const conv = tf.sequential({ layers: [tf.layers.conv1d({ filters: 2, kernelSize: 1, inputShape: [3, 1] }), tf.layers.flatten()] });
+    const prelu = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2] }), tf.layers.prelu()] });
     try {
-      clippedGradients(conv, tf.zeros([2, 3, 1]), tf.zeros([2, 6]), { loss: 'meanSquaredError', maxGradNorm: 1 });
+      clippedGradients(prelu, tf.zeros([2, 2]), tf.zeros([2, 3]), { loss: 'meanSquaredError', maxGradNorm: 1 });
       expect.unreachable();
     } catch (e) {
       expect((e as PrivkitError).code).toBe('UNSUPPORTED_LAYER');
-      expect((e as Error).message).toMatch(/Conv1D.*supported: Dense/);
+      expect((e as Error).message).toMatch(/PReLU.*supported: Conv1D, Conv2D, Dense/);
     }
+    const dilated = tf.sequential({ layers: [tf.layers.conv1d({ filters: 2, kernelSize: 2, dilationRate: 2, inputShape: [6, 1] }), tf.layers.flatten()] });
+    expect(() => clippedGradients(dilated, tf.zeros([2, 6, 1]), tf.zeros([2, 8]), { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(/dilationRate 2.*no gradient/);
     expect(() => clippedGradients(bn, x, tf.zeros([3, 3]), { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(/same batch size/);
     expect(() => clippedGradients(bn, x, y, { loss: 'meanSquaredError', maxGradNorm: 0 })).toThrowError(/`maxGradNorm` must be in \(0, ∞\); got 0/);
   });
