@@ -8,11 +8,15 @@ import { PrivkitError } from '../../accountant/index.js';
 import type { AnyLayer, LayerRule } from './rules/LayerRule.js';
 import { convolutionRule } from './rules/convolution.js';
 import { denseRule } from './rules/dense.js';
+import { embeddingRule } from './rules/embedding.js';
+import { layerNormalizationRule } from './rules/layerNormalization.js';
 
 const rules = new Map<string, LayerRule>([
   ['Dense', denseRule],
   ['Conv2D', convolutionRule],
   ['Conv1D', convolutionRule],
+  ['Embedding', embeddingRule],
+  ['LayerNormalization', layerNormalizationRule],
 ]);
 
 /**

@@ -175,6 +175,28 @@ describe('clippedGradients vs a per-example brute-force loop', () => {
     tf.dispose([x, y]);
   });
 
+  it('Embedding (repeated ids) and LayerNormalization (γ and β), inside a small text classifier', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 9 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 1000 }), (vocab, length, seed) => {
+        const model = tf.sequential({
+          layers: [
+            tf.layers.embedding({ inputDim: vocab, outputDim: 4, inputLength: length, embeddingsInitializer: tf.initializers.randomNormal({ seed }) }),
+            tf.layers.dense({ units: 5, activation: 'tanh', kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 1 }) }),
+            tf.layers.layerNormalization({ gammaInitializer: tf.initializers.randomNormal({ seed: seed + 2, mean: 1, stddev: 0.3 }), betaInitializer: tf.initializers.randomNormal({ seed: seed + 3, stddev: 0.3 }) }),
+            tf.layers.flatten(),
+            tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 4 }) }),
+          ],
+        });
+        const x = tf.randomUniformInt([4, length], 0, vocab, seed);
+        const y = tf.oneHot(tf.tensor1d([2, 0, 1, 2], 'int32'), 3);
+        agreeWithBruteForce(model, x, y, 0.3);
+        tf.dispose([x, y]);
+        model.dispose();
+      }),
+      { seed: SEED, numRuns: 12 },
+    );
+  });
+
   it('sensitivity: adding one example changes the clipped sum by at most C (+1e-5)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }), fc.double({ min: 0.05, max: 3, noNaN: true }), fc.integer({ min: 0, max: 1000 }), (batch, maxGradNorm, seed) => {
@@ -224,7 +246,7 @@ describe('clippedGradients vs a per-example brute-force loop', () => {
       expect.unreachable();
     } catch (e) {
       expect((e as PrivkitError).code).toBe('UNSUPPORTED_LAYER');
-      expect((e as Error).message).toMatch(/PReLU.*supported: Conv1D, Conv2D, Dense/);
+      expect((e as Error).message).toMatch(/PReLU.*supported: Conv1D, Conv2D, Dense, Embedding, LayerNormalization/);
     }
     const dilated = tf.sequential({ layers: [tf.layers.conv1d({ filters: 2, kernelSize: 2, dilationRate: 2, inputShape: [6, 1] }), tf.layers.flatten()] });
     expect(() => clippedGradients(dilated, tf.zeros([2, 6, 1]), tf.zeros([2, 8]), { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(/dilationRate 2.*no gradient/);
