@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
+import { registerWasmKernels } from '../kernels/wasm/registerWasmKernels.js';
 
 /** Names accepted by {@link useBackend}. */
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -43,7 +44,9 @@ async function startTensorflow(): Promise<boolean> {
 }
 
 async function startWasm(): Promise<boolean> {
-  return (await tryImport('@tensorflow/tfjs-backend-wasm')) && (await activate('wasm'));
+  if (!(await tryImport('@tensorflow/tfjs-backend-wasm'))) return false;
+  registerWasmKernels(); // the training kernels wasm lacks (Conv2DBackpropFilter, UnsortedSegmentSum)
+  return activate('wasm');
 }
 
 function defaultChoice(): BackendChoice {
