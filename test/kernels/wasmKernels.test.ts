@@ -45,7 +45,7 @@ describe('wasm kernels registered by privkit', () => {
       const compute = (): number[] => {
         // tf.grad of conv2d with respect to the filter runs each backend's Conv2DBackpropFilter kernel.
         const grad = tf.tidy(() => {
-          const x = tf.randomNormal([c.batch, c.h, c.w, c.cin], 0, 1, 'float32', 1);
+          const x = tf.randomNormal([c.batch, c.h, c.w, c.cin], 0, 1, 'float32', 1) as tf.Tensor4D;
           const filter = tf.randomNormal([c.kh, c.kw, c.cin, c.cout], 0, 1, 'float32', 2);
           const dy = tf.randomNormal(tf.conv2d(x, filter as tf.Tensor4D, c.stride, c.pad).shape, 0, 1, 'float32', 3);
           return tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, c.stride, c.pad), dy)))(filter);
