@@ -1,8 +1,10 @@
 /**
- * DP-SGD step cost on the wasm backend, same model and batch (256) in the same run:
+ * DP-SGD step cost on the wasm backend, same model and batch (256) in the same run, for an MLP, a CNN
+ * and an embedding text classifier:
  * - nonPrivateMs: one optimizer.minimize on the mean loss (the baseline);
  * - dpMs: one DpOptimizer.step (per-example norms by the layer rules, clipped sum, noise, update);
- * - naiveMs: the per-example loop (tf.variableGrads on each example, clip, sum), for contrast.
+ * - naiveMs: the per-example loop (tf.variableGrads on each example, clip, sum), for contrast (MLP only:
+ *   it takes seconds per step).
  * Ratios are dp/nonPrivate and naive/nonPrivate. Medians of 10 after 3 warm-up steps.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -26,21 +28,10 @@ async function timeIt(fn: () => void, reps: number, warmup = 3): Promise<number>
   return median(times);
 }
 
-/** The MLP 784-256-10 figures. */
-export async function dpsgdBench() {
-  const backend = await useBackend('wasm');
-  const batch = 256;
-  const make = () =>
-    tf.sequential({
-      layers: [
-        tf.layers.dense({ units: 256, inputShape: [784], activation: 'relu', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
-        tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
-      ],
-    });
-  const x = tf.randomUniform([batch, 784], 0, 1, 'float32', 1);
-  const y = tf.oneHot(tf.randomUniformInt([batch], 0, 10, 2), 10);
+/** Times one model: non-private step, DP step, and (optionally) the naive per-example loop. */
+async function measure(make: () => tf.LayersModel, x: tf.Tensor, y: tf.Tensor, naiveToo: boolean) {
+  const batch = x.shape[0];
   const lossFn = perExampleLoss('categoricalCrossentropy');
-
   const plain = make();
   const plainOpt = tf.train.sgd(0.01);
   const nonPrivateMs = await timeIt(() => {
@@ -53,41 +44,103 @@ export async function dpsgdBench() {
   const dp = new DpOptimizer({ model: priv, optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy', maxGradNorm: 1, noiseMultiplier: 1, expectedBatchSize: batch, seed: 1 });
   const dpMs = await timeIt(() => void dp.step(x, y), 10);
 
-  const naive = make();
-  const vars = naive.trainableWeights.map((w) => w.read() as tf.Variable);
-  const naiveStep = () => {
-    const sums: tf.Tensor[] = vars.map((v) => tf.zerosLike(v));
-    for (let i = 0; i < batch; i++) {
-      tf.tidy(() => {
-        const xi = tf.slice(x, i, 1);
-        const yi = tf.slice(y, i, 1);
-        const { grads } = tf.variableGrads(() => tf.sum(lossFn(yi, naive.apply(xi) as tf.Tensor)) as tf.Scalar, vars);
-        const gs = vars.map((v) => grads[v.name]);
-        const norm = tf.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g)))));
-        const c = tf.minimum(1, tf.div(1, tf.add(norm, 1e-6)));
-        gs.forEach((g, k) => {
-          const next = tf.add(sums[k], tf.mul(g, c));
-          sums[k].dispose();
-          sums[k] = tf.keep(next);
-        });
-      });
-    }
-    sums.forEach((s) => s.dataSync());
-    tf.dispose(sums);
+  let naiveMs: number | null = null;
+  if (naiveToo) {
+    const naive = make();
+    const vars = naive.trainableWeights.map((w) => w.read() as tf.Variable);
+    naiveMs = await timeIt(
+      () => {
+        const sums: tf.Tensor[] = vars.map((v) => tf.zerosLike(v));
+        for (let i = 0; i < batch; i++) {
+          tf.tidy(() => {
+            const xi = tf.slice(x, i, 1);
+            const yi = tf.slice(y, i, 1);
+            const { grads } = tf.variableGrads(() => tf.sum(lossFn(yi, naive.apply(xi) as tf.Tensor)) as tf.Scalar, vars);
+            const gs = vars.map((v) => grads[v.name]);
+            const norm = tf.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g)))));
+            const c = tf.minimum(1, tf.div(1, tf.add(norm, 1e-6)));
+            gs.forEach((g, k) => {
+              const next = tf.add(sums[k], tf.mul(g, c));
+              sums[k].dispose();
+              sums[k] = tf.keep(next);
+            });
+          });
+        }
+        sums.forEach((t) => t.dataSync());
+        tf.dispose(sums);
+      },
+      3,
+      1,
+    );
+  }
+  return {
+    nonPrivateMs,
+    dpMs,
+    naiveMs,
+    dpOverNonPrivate: dpMs / nonPrivateMs,
+    naiveOverNonPrivate: naiveMs === null ? null : naiveMs / nonPrivateMs,
   };
-  const naiveMs = await timeIt(naiveStep, 3, 1);
+}
 
-  tf.dispose([x, y]);
+const init = (seed: number) => tf.initializers.glorotNormal({ seed });
+
+/** MLP 784-256-10, CNN (2 conv + dense) on 28×28×1, embedding + dense text classifier; batch 256, wasm. */
+export async function dpsgdBench() {
+  const backend = await useBackend('wasm');
+  const batch = 256;
+  const labels = tf.oneHot(tf.randomUniformInt([batch], 0, 10, 2), 10);
+  const images = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 1);
+  const flat = tf.reshape(images, [batch, 784]);
+  const tokens = tf.randomUniformInt([batch, 64], 0, 5000, 3);
+  const binary = tf.oneHot(tf.randomUniformInt([batch], 0, 2, 4), 2);
+
+  const mlp = await measure(
+    () =>
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ units: 256, inputShape: [784], activation: 'relu', kernelInitializer: init(1) }),
+          tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(2) }),
+        ],
+      }),
+    flat,
+    labels,
+    true,
+  );
+  const cnn = await measure(
+    () =>
+      tf.sequential({
+        layers: [
+          tf.layers.conv2d({ filters: 16, kernelSize: 5, strides: 2, padding: 'same', inputShape: [28, 28, 1], activation: 'tanh', kernelInitializer: init(1) }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'tanh', kernelInitializer: init(2) }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(3) }),
+        ],
+      }),
+    images,
+    labels,
+    false,
+  );
+  const text = await measure(
+    () =>
+      tf.sequential({
+        layers: [
+          tf.layers.embedding({ inputDim: 5000, outputDim: 64, inputLength: 64, embeddingsInitializer: tf.initializers.randomNormal({ seed: 1, stddev: 0.1 }) }),
+          tf.layers.globalAveragePooling1d(),
+          tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: init(2) }),
+          tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: init(3) }),
+        ],
+      }),
+    tokens,
+    binary,
+    false,
+  );
+  tf.dispose([labels, images, flat, tokens, binary]);
   return {
     backend,
     batch,
-    mlp784_256_10: {
-      nonPrivateMs,
-      dpMs,
-      naiveMs,
-      dpOverNonPrivate: dpMs / nonPrivateMs,
-      naiveOverNonPrivate: naiveMs / nonPrivateMs,
-      goalDpOverNonPrivate: 1.2,
-    },
+    mlp784_256_10: { ...mlp, goalDpOverNonPrivate: 1.2 },
+    cnn2conv: { ...cnn, goalDpOverNonPrivate: 1.5 },
+    embeddingText: { ...text, goalDpOverNonPrivate: 1.3 },
   };
 }

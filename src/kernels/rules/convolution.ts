@@ -2,8 +2,7 @@
  * Conv2D and Conv1D (channels-last). With U_i = im2col(a_i) (T × k_h·k_w·C_in, T = H_out·W_out output
  * positions) a convolution is the position-wise linear map z_it = u_itᵀW, W = kernel reshaped to
  * [k_h·k_w·C_in, C_out], so the ghost-norm and book-keeping algebra of `positionwiseLinear.ts` applies
- * (Bu, Mao & Zha 2022, §3). Patches are gathered by strided slices of the padded input, one per kernel
- * tap (no one-hot convolution, whose cost grows with the square of the patch size); a 1-D convolution is
+ * (Bu, Mao & Zha 2022, §3). Patches come from a convolution with a one-hot kernel; a 1-D convolution is
  * a 2-D one of height 1, and "causal" padding pads k − 1 on the left (tfjs' own Conv1D layer cannot run
  * causal padding yet, so such models are rare). Dilated convolutions are refused: tfjs has no gradient
  * for them.
@@ -72,28 +71,27 @@ function axis(n: number, k: number, s: number, d: number, padding: Geometry['pad
   return { out, before: Math.floor(total / 2), after: total - Math.floor(total / 2) };
 }
 
-/** im2col: [B, H_out·W_out, k_h·k_w·C], taps in the kernel's (row, column, channel) order. */
+/** Patches already extracted for a layer input (norms and clipped sums use the same ones). */
+const patchCache = new WeakMap<tf.Tensor, tf.Tensor3D>();
+
+/**
+ * im2col: [B, H_out·W_out, k_h·k_w·C], taps in the kernel's (row, column, channel) order, as a
+ * convolution with a one-hot kernel [k_h, k_w, C, k_h·k_w·C] (each output channel copies one tap):
+ * it runs on the backend's fast conv kernel, where strided slices fall back to a slow path on wasm.
+ */
 function patches(layer: AnyLayer, a: tf.Tensor): tf.Tensor3D {
+  const cached = patchCache.get(a);
+  if (cached !== undefined && !cached.isDisposed) return cached;
   const g = geometry(layer);
-  const x = as4d(layer, a);
-  const [b, h, w, cin] = x.shape;
-  const rows = axis(h, g.kh, g.sh, g.dh, g.padding === 'causal' ? 'valid' : g.padding);
-  const cols = axis(w, g.kw, g.sw, g.dw, g.padding);
-  const padded = tf.pad(x, [
-    [0, 0],
-    [rows.before, rows.after],
-    [cols.before, cols.after],
-    [0, 0],
-  ]);
-  const taps: tf.Tensor[] = [];
-  for (let p = 0; p < g.kh; p++) {
-    for (let q = 0; q < g.kw; q++) {
-      const begin = [0, p * g.dh, q * g.dw, 0];
-      const end = [b, p * g.dh + (rows.out - 1) * g.sh + 1, q * g.dw + (cols.out - 1) * g.sw + 1, cin];
-      taps.push(tf.stridedSlice(padded, begin, end, [1, g.sh, g.sw, 1]));
-    }
-  }
-  return tf.reshape(tf.concat(taps, 3), [b, rows.out * cols.out, g.kh * g.kw * cin]) as tf.Tensor3D;
+  let x = as4d(layer, a);
+  const [b, , , cin] = x.shape;
+  const depth = g.kh * g.kw * cin;
+  const oneHot = tf.reshape(tf.eye(depth), [g.kh, g.kw, cin, depth]) as tf.Tensor4D;
+  if (g.padding === 'causal') x = tf.pad(x, [[0, 0], [0, 0], [g.kw - 1, 0], [0, 0]]);
+  const cols = tf.conv2d(x, oneHot, [g.sh, g.sw], g.padding === 'causal' ? 'valid' : g.padding, 'NHWC');
+  const out = tf.reshape(cols, [b, -1, depth]) as tf.Tensor3D;
+  patchCache.set(a, out);
+  return out;
 }
 
 export const convolutionRule: LayerRule = {

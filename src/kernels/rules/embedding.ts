@@ -1,14 +1,15 @@
 /**
  * Embedding layers: z_it = E[x_it] for token ids x_i (any shape after the batch axis).
- * ∇E_i = Σ_t e_{x_it} g_itᵀ, so ‖∇E_i‖² = Σ_{s,t} 1[x_is = x_it]·⟨g_is, g_it⟩ (Li, Tramèr, Liang &
- * Hashimoto 2022, App. on embedding layers; Opacus' embedding grad sampler computes the same), without
- * a V × d tensor per example. The clipped sum Σ_i c_i ∇E_i adds the rows c_i·g_it at ids x_it: a
+ * ∇E_i = Σ_t e_{x_it} g_itᵀ, so ‖∇E_i‖² = Σ_v ‖Σ_{t: x_it = v} g_it‖² = Σ_{s,t} 1[x_is = x_it]·⟨g_is, g_it⟩
+ * (Li, Tramèr, Liang & Hashimoto 2022, on embedding layers), without a V × d tensor per example; the
+ * first form is used, O(B·T·d). The clipped sum Σ_i c_i ∇E_i adds the rows c_i·g_it at ids x_it: a
  * ScatterNd with summed duplicates (the wasm backend has ScatterNd but no UnsortedSegmentSum).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AnyLayer, LayerRule } from './LayerRule.js';
 
 interface EmbeddingInternals {
+  // ids outside [0, inputDim) are rejected by tfjs' gather before the rule reads them
   embeddings: { read(): tf.Tensor };
   inputDim: number;
   outputDim: number;
@@ -32,10 +33,29 @@ export const embeddingRule: LayerRule = {
   },
 
   normsSquared(layer, a, g) {
-    const x = ids(a);
-    const g3 = tf.reshape(g, [g.shape[0], -1, internals(layer).outputDim]) as tf.Tensor3D;
-    const same = tf.cast(tf.equal(tf.expandDims(x, 2), tf.expandDims(x, 1)), 'float32');
-    return tf.sum(tf.mul(same, tf.matMul(g3, g3, false, true)), [1, 2]) as tf.Tensor1D;
+    // ‖∇E_i‖² = Σ_v ‖Σ_{t: x_it = v} g_it‖²: sum each example's rows of G by token (segment = the first
+    // position of that token in the example), then square. O(B·T·d), where the equal-id form
+    // Σ_{s,t} 1[x_is = x_it]⟨g_is, g_it⟩ costs O(B·T²·d).
+    const d = internals(layer).outputDim;
+    const [b, t] = ids(a).shape;
+    const tokens = ids(a).dataSync();
+    const segment = new Int32Array(b * t);
+    // first[v] is valid for example i when stamp[v] === i + 1: no per-example allocation.
+    const vocab = internals(layer).inputDim;
+    const first = new Int32Array(vocab);
+    const stamp = new Int32Array(vocab);
+    for (let i = 0; i < b; i++) {
+      for (let k = 0; k < t; k++) {
+        const v = tokens[i * t + k];
+        if (stamp[v] !== i + 1) {
+          stamp[v] = i + 1;
+          first[v] = i * t + k;
+        }
+        segment[i * t + k] = first[v];
+      }
+    }
+    const perToken = tf.scatterND(tf.tensor2d(segment, [b * t, 1], 'int32'), tf.reshape(g, [b * t, d]), [b * t, d]);
+    return tf.sum(tf.reshape(tf.square(perToken), [b, t * d]), 1) as tf.Tensor1D;
   },
 
   clippedSum(layer, a, g, c) {

@@ -3,8 +3,8 @@
  * embedding models also train non-privately on wasm (the DP path itself never needs them: it
  * differentiates only with respect to the probes):
  * - Conv2DBackpropFilter (the gradient of conv2d with respect to its filter):
- *   dW = im2col(x)ᵀ·dy, with im2col by PadV2 + one StridedSlice per kernel tap + Concat, and one
- *   BatchMatMul — the same algebra as the DP convolution rule;
+ *   dW = im2col(x)ᵀ·dy, with im2col as a Conv2D with a one-hot filter and one BatchMatMul — the same
+ *   algebra as the DP convolution rule;
  * - UnsortedSegmentSum (the gradient of gather): ScatterNd, which sums duplicate indices.
  * Each is a composition of the wasm backend's own kernel functions; intermediates are freed.
  * Einsum is not needed by any layer privkit supports and stays unregistered.
@@ -43,28 +43,17 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
   const { run, free } = runner(backend as Backend);
   const [b, , , cin] = x.shape;
-  const { top, bottom, left, right } = info.padInfo;
-  const padded = run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
-  const taps: Info[] = [];
-  for (let p = 0; p < info.filterHeight; p++) {
-    for (let q = 0; q < info.filterWidth; q++) {
-      taps.push(
-        run('StridedSlice', { x: padded }, {
-          begin: [0, p, q, 0],
-          end: [b, p + (info.outHeight - 1) * info.strideHeight + 1, q + (info.outWidth - 1) * info.strideWidth + 1, cin],
-          strides: [1, info.strideHeight, info.strideWidth, 1],
-          beginMask: 0,
-          endMask: 0,
-          ellipsisMask: 0,
-          newAxisMask: 0,
-          shrinkAxisMask: 0,
-        }),
-      );
-    }
-  }
-  const cols = taps.length === 1 ? taps[0] : run('Concat', taps, { axis: 3 });
-  const rows = b * info.outHeight * info.outWidth;
   const depth = info.filterHeight * info.filterWidth * cin;
+  // im2col as a convolution with a one-hot filter (wasm's conv is fast; its strided slice is not).
+  const eye = new Float32Array(depth * depth);
+  for (let i = 0; i < depth; i++) eye[i * depth + i] = 1;
+  const filterShape = [info.filterHeight, info.filterWidth, cin, depth];
+  const oneHot: Info = { dataId: (backend as Backend).write(eye, filterShape, 'float32'), shape: filterShape, dtype: 'float32' };
+  const convAttrs: tf.NamedAttrMap = { strides: a.strides, pad: a.pad, dataFormat: 'NHWC', dilations: 1 };
+  if (a.dimRoundingMode !== undefined) convAttrs.dimRoundingMode = a.dimRoundingMode;
+  const cols = run('Conv2D', { x, filter: oneHot }, convAttrs);
+  (backend as Backend).disposeData(oneHot.dataId);
+  const rows = b * info.outHeight * info.outWidth;
   const u = run('Reshape', { x: cols }, { shape: [1, rows, depth] });
   const g = run('Reshape', { x: dy }, { shape: [1, rows, a.filterShape[3]] });
   const dw = run('BatchMatMul', { a: u, b: g }, { transposeA: true, transposeB: false });
