@@ -5,7 +5,7 @@
  * - dpMs: one DpOptimizer.step (per-example norms by the layer rules, clipped sum, noise, update);
  * - naiveMs: the per-example loop (tf.variableGrads on each example, clip, sum), for contrast (MLP only:
  *   it takes seconds per step).
- * Ratios are dp/nonPrivate and naive/nonPrivate. Medians of 10 after 3 warm-up steps.
+ * Ratios are dp/nonPrivate and naive/nonPrivate. Medians of 20 after 5 warm-up steps.
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../src/backend/useBackend.js';
@@ -38,11 +38,11 @@ async function measure(make: () => tf.LayersModel, x: tf.Tensor, y: tf.Tensor, n
     const cost = plainOpt.minimize(() => tf.mean(lossFn(y, plain.apply(x) as tf.Tensor)) as tf.Scalar, true);
     cost?.dataSync();
     cost?.dispose();
-  }, 10);
+  }, 20, 5);
 
   const priv = make();
   const dp = new DpOptimizer({ model: priv, optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy', maxGradNorm: 1, noiseMultiplier: 1, expectedBatchSize: batch, seed: 1 });
-  const dpMs = await timeIt(() => void dp.step(x, y), 10);
+  const dpMs = await timeIt(() => void dp.step(x, y), 20, 5);
 
   let naiveMs: number | null = null;
   if (naiveToo) {
