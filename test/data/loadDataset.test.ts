@@ -1,0 +1,92 @@
+/** Bundled datasets (sizes, ranges, seeded disjoint splits) and CSV files (labels, typed errors with line numbers). */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PrivkitError } from '../../accountant/index.js';
+import { loadDataset, seededPermutation } from '../../src/data/loadDataset.js';
+
+function csvFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'privkit-csv-'));
+  const path = join(dir, 'data.csv');
+  writeFileSync(path, text);
+  return path;
+}
+
+function errorOf(fn: () => unknown): PrivkitError {
+  try {
+    fn();
+  } catch (e) {
+    return e as PrivkitError;
+  }
+  throw new Error('expected an error');
+}
+
+/** A cheap fingerprint of an image, to compare splits. */
+function fingerprints(x: Float32Array, n: number): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < n; i++) out.add(Array.from(x.subarray(i * 784 + 200, i * 784 + 600)).join(','));
+  return out;
+}
+
+describe('bundled datasets', () => {
+  it('mnist: 10,000 real digits, 8,000/2,000 seeded split, disjoint, pixels in [0, 1], every class present', () => {
+    const train = loadDataset('dataset:mnist', { split: 'train' });
+    const test = loadDataset('dataset:mnist', { split: 'test' });
+    expect([train.y.length, test.y.length, loadDataset('dataset:mnist').y.length]).toEqual([8000, 2000, 10000]);
+    expect(train.exampleShape).toEqual([28, 28, 1]);
+    expect(Math.min(...train.x.subarray(0, 50_000))).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...train.x.subarray(0, 50_000))).toBeLessThanOrEqual(1);
+    const counts = new Array(10).fill(0);
+    for (const l of train.y) counts[l]++;
+    expect(Math.min(...counts)).toBeGreaterThan(500);
+    const a = fingerprints(train.x, 8000);
+    let shared = 0;
+    for (const f of fingerprints(test.x, 2000)) if (a.has(f)) shared++;
+    expect(shared).toBeLessThan(5); // MNIST has a handful of near-duplicate digits, not whole overlaps
+    const again = loadDataset('dataset:mnist', { split: 'test' });
+    expect(Array.from(again.y.subarray(0, 50))).toEqual(Array.from(test.y.subarray(0, 50)));
+    const other = loadDataset('dataset:mnist', { split: 'test', seed: 1 });
+    expect(Array.from(other.y.subarray(0, 50))).not.toEqual(Array.from(test.y.subarray(0, 50)));
+  });
+
+  it('fashion-mnist: 60,000 train / 10,000 test of 28×28 images scaled to [0, 1], balanced classes', () => {
+    const test = loadDataset('dataset:fashion-mnist', { split: 'test' });
+    expect(test.y.length).toBe(10000);
+    const counts = new Array(10).fill(0);
+    for (const l of test.y) counts[l]++;
+    // 10,000 draws from 10 balanced classes: each count is 1000 ± 4·√(1000·0.9).
+    for (const c of counts) expect(Math.abs(c - 1000)).toBeLessThan(4 * Math.sqrt(900));
+    expect(Math.max(...test.x.subarray(0, 100_000))).toBeLessThanOrEqual(1);
+  });
+
+  it('seededPermutation is a permutation', () => {
+    const p = seededPermutation(1000, 5);
+    expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+  });
+});
+
+describe('CSV files', () => {
+  it('reads numeric features and integer or string labels', () => {
+    const ints = loadDataset(csvFile('a,b,label\n1,2,0\n3,4.5,2\n-1,0,1\n'));
+    expect(Array.from(ints.x)).toEqual([1, 2, 3, 4.5, -1, 0]);
+    expect(Array.from(ints.y)).toEqual([0, 2, 1]);
+    expect(ints.numClasses).toBe(3);
+    const named = loadDataset(csvFile('kind,x\ncat,1\ndog,2\ncat,3\n'), { labelColumn: 'kind' });
+    expect(named.classNames).toEqual(['cat', 'dog']);
+    expect(Array.from(named.y)).toEqual([0, 1, 0]);
+    expect(named.exampleShape).toEqual([1]);
+  });
+
+  it('malformed rows, non-numbers, a missing label column and a missing file are BAD_DATA_FILE naming the line', () => {
+    const ragged = errorOf(() => loadDataset(csvFile('a,b,label\n1,2,0\n3,4\n')));
+    expect(ragged.code).toBe('BAD_DATA_FILE');
+    expect(ragged.message).toMatch(/line 3/);
+    const text = errorOf(() => loadDataset(csvFile('a,b,label\n1,2,0\n3,x,1\n')));
+    expect(text.code).toBe('BAD_DATA_FILE');
+    expect(text.message).toMatch(/line 3, column "b": "x" is not a finite number/);
+    expect(errorOf(() => loadDataset(csvFile('a,b\n1,2\n'))).message).toMatch(/no column named "label"/);
+    expect(errorOf(() => loadDataset('/nonexistent/file.csv')).code).toBe('BAD_DATA_FILE');
+    expect(errorOf(() => loadDataset('dataset:cifar')).message).toMatch(/Unknown dataset "dataset:cifar"/);
+  });
+});
