@@ -1,0 +1,152 @@
+/**
+ * tfjs LayersModel folders on local disk (`model.json` + `weights.bin`) without tfjs-node, whose
+ * `file://` handler pure tfjs lacks (Node only). The format is tfjs' own (a `weightsManifest` naming
+ * the shard files), so folders written by `tfjs-node` or `tensorflowjs_converter` load too. Saving
+ * writes the weights, then `model.json`, each to a temporary file renamed into place, so a crash never
+ * leaves a half-written model. Anything missing or malformed is `BAD_MODEL_FILE` naming the path.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { PrivkitError } from '../../accountant/index.js';
+
+const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+/** Writes `data` to `path` atomically (temporary file + rename). */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+function concat(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
+  if (!Array.isArray(data)) return new Uint8Array(data);
+  const total = data.reduce((n, b) => n + b.byteLength, 0);
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const b of data) {
+    out.set(new Uint8Array(b), off);
+    off += b.byteLength;
+  }
+  return out;
+}
+
+function bad(path: string, why: string): PrivkitError {
+  return new PrivkitError('BAD_MODEL_FILE', `${path}: ${why}`, { path });
+}
+
+/**
+ * An IOHandler reading and writing a model folder.
+ * @param dir - the folder (created on save).
+ * @returns a handler for `model.save(…)` and `tf.loadLayersModel(…)`.
+ * @example
+ * ```ts
+ * await model.save(fileIOHandler('out/model'));
+ * ```
+ */
+export function fileIOHandler(dir: string): tf.io.IOHandler {
+  const folder = resolve(dir);
+  const modelPath = join(folder, 'model.json');
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      const weights = artifacts.weightData === undefined ? new Uint8Array(0) : concat(artifacts.weightData as ArrayBuffer | ArrayBuffer[]);
+      writeFileAtomic(join(folder, 'weights.bin'), weights);
+      const json = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+        ...(artifacts.trainingConfig === undefined ? {} : { trainingConfig: artifacts.trainingConfig }),
+        ...(artifacts.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: artifacts.userDefinedMetadata }),
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+      };
+      writeFileAtomic(modelPath, JSON.stringify(json));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
+    },
+
+    async load(): Promise<tf.io.ModelArtifacts> {
+      let json: {
+        modelTopology?: object;
+        weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+        format?: string;
+        generatedBy?: string;
+        convertedBy?: string | null;
+        trainingConfig?: tf.io.TrainingConfig;
+        userDefinedMetadata?: { [key: string]: {} };
+      };
+      try {
+        json = JSON.parse(readFileSync(modelPath, 'utf8'));
+      } catch (e) {
+        throw bad(modelPath, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`);
+      }
+      if (typeof json !== 'object' || json === null || typeof json.modelTopology !== 'object' || !Array.isArray(json.weightsManifest)) {
+        throw bad(modelPath, 'not a tfjs layers model (needs "modelTopology" and "weightsManifest").');
+      }
+      const specs: tf.io.WeightsManifestEntry[] = [];
+      const parts: Uint8Array[] = [];
+      for (const group of json.weightsManifest) {
+        if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) throw bad(modelPath, 'malformed "weightsManifest" entry.');
+        specs.push(...group.weights);
+        for (const p of group.paths) {
+          const shard = join(folder, p);
+          try {
+            parts.push(readFileSync(shard));
+          } catch {
+            throw bad(shard, 'weight file missing or unreadable.');
+          }
+        }
+      }
+      const bytes = parts.reduce((n, p) => n + p.byteLength, 0);
+      const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (BYTES[s.dtype] ?? 4), 0);
+      if (specs.every((s) => s.quantization === undefined) && bytes !== expected) {
+        throw bad(folder, `weights hold ${bytes} bytes but the manifest needs ${expected}.`);
+      }
+      const weightData = new Uint8Array(bytes);
+      let off = 0;
+      for (const p of parts) {
+        weightData.set(p, off);
+        off += p.byteLength;
+      }
+      return {
+        modelTopology: json.modelTopology,
+        weightSpecs: specs,
+        weightData: weightData.buffer,
+        format: json.format,
+        generatedBy: json.generatedBy,
+        convertedBy: json.convertedBy ?? undefined,
+        ...(json.trainingConfig === undefined ? {} : { trainingConfig: json.trainingConfig }),
+        ...(json.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: json.userDefinedMetadata }),
+      };
+    },
+  };
+}
+
+/**
+ * Saves a model folder.
+ * @example
+ * ```ts
+ * await saveModel(model, 'out/model');
+ * ```
+ */
+export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
+  await model.save(fileIOHandler(dir));
+}
+
+/**
+ * Loads a model folder (or a path to its model.json).
+ * @throws PrivkitError `BAD_MODEL_FILE` for a missing, malformed or inconsistent folder.
+ * @example
+ * ```ts
+ * const model = await loadModel('out/model');
+ * ```
+ */
+export async function loadModel(path: string): Promise<tf.LayersModel> {
+  const dir = path.endsWith('model.json') ? dirname(path) : path;
+  try {
+    return await tf.loadLayersModel(fileIOHandler(dir));
+  } catch (e) {
+    if (e instanceof PrivkitError) throw e;
+    throw bad(resolve(dir, 'model.json'), `cannot build the model (${(e as Error).message}).`);
+  }
+}
