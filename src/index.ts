@@ -61,6 +61,3 @@ export { perExampleLoss, LOSS_NAMES } from './kernels/perExampleLoss.js';
 export type { LossSpec } from './kernels/perExampleLoss.js';
 export { useBackend, BACKEND_CHOICES } from './backend/useBackend.js';
 export type { BackendChoice, ActiveBackend } from './backend/useBackend.js';
-export { loadDataset, seededPermutation } from './data/loadDataset.js';
-export type { Dataset, LoadDatasetOptions } from './data/loadDataset.js';
-export { fileIOHandler, saveModel, loadModel } from './io/fileModelIO.js';

@@ -20,6 +20,8 @@ describe('package self-reference', () => {
       const acc = await import('privkit/accountant');
       await import('privkit/mia');
       const testing = await import('privkit/testing');
+      const node = await import('privkit/node');
+      if (typeof node.loadDataset !== 'function') throw new Error('privkit/node lacks loadDataset');
       const e = new main.RdpAccountant().compose(main.poissonSampled(0.01, main.gaussian(1)), 100).getEpsilon(1e-5);
       console.log(JSON.stringify({ e, same: main.RdpAccountant === acc.RdpAccountant, testing: Object.keys(testing).length }));
     `);
@@ -28,6 +30,28 @@ describe('package self-reference', () => {
     const out = JSON.parse(r.stdout);
     expect(out.e).toBeGreaterThan(0);
     expect(out.same).toBe(true);
+  });
+
+  it('the main entry point imports nothing Node-only: fs and friends live behind privkit/node', () => {
+    const r = runNode(`
+      import { readFileSync } from 'node:fs';
+      import { dirname, join, resolve } from 'node:path';
+      const seen = new Set();
+      const bad = [];
+      const visit = (file) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from ['"]([^'"]+)['"]/gm)) {
+          const s = m[1];
+          if (s.startsWith('.')) visit(resolve(dirname(file), s));
+          else if (s.startsWith('node:') || /^(fs|path|os|child_process|worker_threads|module)$/.test(s)) bad.push(file + ': ' + s);
+        }
+      };
+      visit(resolve('dist/src/index.js'));
+      console.log(JSON.stringify(bad));
+    `);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([]);
   });
 
   it('the accountant entry point imports nothing outside accountant/ (it must run in a browser)', () => {
@@ -53,6 +77,6 @@ describe('package self-reference', () => {
     expect(pkg.name).toBe('privkit');
     expect(pkg.type).toBe('module');
     expect(pkg.bin.privkit).toBe('dist/cli/main.js');
-    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './accountant', './mia', './testing']));
+    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './accountant', './mia', './testing', './node']));
   });
 });

@@ -1,0 +1,5 @@
+// privkit/node — what needs Node's file system: datasets, model folders, checkpoints.
+// The rest of privkit runs in browsers too; keeping these here keeps `import 'privkit'` browser-safe.
+export { loadDataset, seededPermutation } from '../data/loadDataset.js';
+export type { Dataset, LoadDatasetOptions } from '../data/loadDataset.js';
+export { fileIOHandler, saveModel, loadModel, writeFileAtomic } from '../io/fileModelIO.js';
