@@ -47,8 +47,8 @@ export type {
 } from '../accountant/index.js';
 
 // DP-SGD (issue in progress: Dense layers so far).
-export { makePrivate } from './makePrivate.js';
-export type { MakePrivateOptions, PrivateTraining, FitOptions, FitHistory, FitCallbacks } from './makePrivate.js';
+export { makePrivate, loadPrivate } from './makePrivate.js';
+export type { MakePrivateOptions, PrivateTraining, FitOptions, FitHistory, FitCallbacks, SamplerState } from './makePrivate.js';
 export { DpOptimizer } from './optimizer/DpOptimizer.js';
 export type { DpOptimizerOptions, StepInfo, StepResult } from './optimizer/DpOptimizer.js';
 export { poissonBatches } from './optimizer/poissonBatches.js';

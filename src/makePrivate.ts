@@ -47,8 +47,23 @@ export interface MakePrivateOptions {
   readonly secureNoise?: boolean;
 }
 
+/** Where the batch sampler of `fit` is: its seed and how many batches it has drawn. */
+export interface SamplerState {
+  seed: number;
+  drawn: number;
+}
+
 /** A model being trained with DP-SGD. */
 export interface PrivateTraining {
+  /** The settings it was made with (σ resolved). */
+  readonly options: MakePrivateOptions & { readonly noiseMultiplier: number; readonly accountant: AccountantKind };
+  /** The batch sampler's state (checkpointed, so a resumed run draws the batches an unbroken one would). */
+  readonly sampler: SamplerState;
+  /**
+   * Writes a checkpoint (Node): model weights, optimizer state, accountant ledger, noise and sampler
+   * state; `privacy.json` is written last, atomically, and marks the checkpoint complete.
+   */
+  save(dir: string): Promise<void>;
   /** The wrapped optimizer (its `onStep` hook, `stepCount`). */
   readonly dpOptimizer: DpOptimizer;
   /** The accountant fed by every step. */
@@ -87,8 +102,6 @@ export interface FitOptions {
   readonly delta: number;
   /** Budget: training stops before the step that would exceed it. */
   readonly targetEpsilon?: number;
-  /** Seed of the batch sampler. @defaultValue random */
-  readonly seed?: number;
   /** Clip in chunks of at most this many examples. @defaultValue no limit */
   readonly maxPhysicalBatchSize?: number;
   readonly callbacks?: FitCallbacks;
@@ -147,6 +160,7 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     ...(options.secureNoise === undefined ? {} : { secureNoise: options.secureNoise }),
   });
   const accountant = createAccountant(accountantKind);
+  const sampler: SamplerState = { seed: (dpOptimizer.noiseSeed ^ 0x9e3779b9) >>> 0, drawn: 0 };
   const event = noiseMultiplier > 0 ? poissonSampled(sampleRate, gaussian(noiseMultiplier)) : null;
   dpOptimizer.onStep(() => {
     if (event === null) accountant.compose({ kind: 'nonPrivate' });
@@ -169,7 +183,8 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
           : maxStepsOrZero({ noiseMultiplier: noiseMultiplier as number, sampleRate, delta, targetEpsilon, accountant: accountantKind });
     }
     const totalSteps = Math.ceil(epochs / sampleRate);
-    const batches = poissonBatches(n, sampleRate, fitOptions.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]);
+    const batches = poissonBatches(n, sampleRate, sampler.seed);
+    for (let k = 0; k < sampler.drawn; k++) batches.next(); // continue where the last run stopped
     const history: FitHistory = { loss: [], epsilon: [], steps: 0 };
     const cb = fitOptions.callbacks ?? {};
     let epochLoss = 0;
@@ -184,6 +199,7 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
         );
       }
       const idx = batches.next().value;
+      sampler.drawn++;
       const indices = tf.tensor1d(idx, 'int32');
       const xb = tf.gather(x, indices);
       const yb = tf.gather(y, indices);
@@ -214,7 +230,9 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     return history;
   };
 
-  return {
+  const handle: PrivateTraining = {
+    options: { ...options, noiseMultiplier, accountant: accountantKind },
+    sampler,
     dpOptimizer,
     accountant,
     noiseMultiplier,
@@ -222,7 +240,30 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     step: (x, y) => dpOptimizer.step(x, y),
     getEpsilon: (delta) => accountant.getEpsilon(delta),
     fit,
+    // Loaded on demand: the file-system code stays out of the browser-safe import graph.
+    save: async (dir) => (await import('./node/checkpoint.js')).saveCheckpoint(handle, dir),
   };
+  return handle;
+}
+
+/**
+ * Resumes DP training from a checkpoint written by `save` (Node): restores the weights into `model`,
+ * the optimizer state into `optimizer`, the accountant ledger, the noise and sampler positions.
+ * Training then continues exactly as if it had not stopped.
+ * @param dir - the checkpoint folder.
+ * @param parts - a model of the same architecture, a fresh optimizer of the same kind, and the loss
+ *   when it was a function (named losses are stored).
+ * @throws PrivkitError `BAD_MODEL_FILE` for a missing or damaged checkpoint.
+ * @example
+ * ```ts
+ * const resumed = await loadPrivate('checkpoints/run1', { model, optimizer: tf.train.adam(1e-3) });
+ * ```
+ */
+export async function loadPrivate(
+  dir: string,
+  parts: { model: tf.LayersModel; optimizer: tf.Optimizer; loss?: LossSpec },
+): Promise<PrivateTraining> {
+  return (await import('./node/checkpoint.js')).loadCheckpoint(dir, parts);
 }
 
 /** maxSteps, with 0 when even one step exceeds the target. */

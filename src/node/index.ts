@@ -3,3 +3,4 @@
 export { loadDataset, seededPermutation } from '../data/loadDataset.js';
 export type { Dataset, LoadDatasetOptions } from '../data/loadDataset.js';
 export { fileIOHandler, saveModel, loadModel, writeFileAtomic } from '../io/fileModelIO.js';
+export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';

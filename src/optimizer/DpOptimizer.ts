@@ -80,6 +80,11 @@ export class DpOptimizer {
     this.seed = options.seed ?? crypto.getRandomValues(new Uint32Array(1))[0];
   }
 
+  /** Seed of the noise RNG (given or drawn); with the step count it determines the noise. */
+  get noiseSeed(): number {
+    return this.seed;
+  }
+
   /** Number of steps applied so far. */
   get stepCount(): number {
     return this.steps;

@@ -34,7 +34,7 @@ describe('fit', () => {
     const m = model();
     const priv = makePrivate({ model: m, optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy', maxGradNorm: 1, noiseMultiplier: 1, sampleRate: 0.1, datasetSize: 400, seed: 3 });
     const epochsSeen: number[] = [];
-    const history = await priv.fit(x, y, { epochs: 4, delta: 1e-5, seed: 4, callbacks: { onEpochEnd: (e) => void epochsSeen.push(e) } });
+    const history = await priv.fit(x, y, { epochs: 4, delta: 1e-5, callbacks: { onEpochEnd: (e) => void epochsSeen.push(e) } });
     expect(history.steps).toBe(40);
     expect(epochsSeen).toEqual([0, 1, 2, 3]);
     // 40 composes of one step vs one compose of 40: equal up to float summation order.
@@ -53,7 +53,7 @@ describe('fit', () => {
     const allowed = maxSteps({ noiseMultiplier: 1.5, sampleRate: 0.2, delta: 1e-5, targetEpsilon: 2 });
     let error: unknown;
     try {
-      await priv.fit(x, y, { epochs: 100, delta: 1e-5, targetEpsilon: 2, seed: 1 });
+      await priv.fit(x, y, { epochs: 100, delta: 1e-5, targetEpsilon: 2 });
     } catch (e) {
       error = e;
     }
@@ -86,5 +86,44 @@ describe('fit', () => {
     const priv = makePrivate({ model: model(), optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy', maxGradNorm: 1, noiseMultiplier: 1, sampleRate: 0.1, datasetSize: 60 });
     await expect(priv.fit(x, y, { epochs: 1, delta: 1e-5 })).rejects.toThrowError(/x has 50 examples but `datasetSize` is 60/);
     tf.dispose([x, y]);
+  });
+});
+
+describe('checkpoint and resume', () => {
+  it('2 epochs, save, load, 2 more = 4 epochs straight: same ε and the same weights (same seed)', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadPrivate } = await import('../../src/makePrivate.js');
+    const { x, y } = blobs(200, 11);
+    const settings = { loss: 'categoricalCrossentropy' as const, maxGradNorm: 1, noiseMultiplier: 1.2, sampleRate: 0.1, datasetSize: 200, seed: 77 };
+
+    const straightModel = model();
+    const straight = makePrivate({ ...settings, model: straightModel, optimizer: tf.train.adam(0.01) });
+    await straight.fit(x, y, { epochs: 4, delta: 1e-5 });
+
+    const first = makePrivate({ ...settings, model: model(), optimizer: tf.train.adam(0.01) });
+    await first.fit(x, y, { epochs: 2, delta: 1e-5 });
+    const dir = mkdtempSync(join(tmpdir(), 'privkit-ckpt-'));
+    await first.save(dir);
+    const resumedModel = model();
+    const resumed = await loadPrivate(dir, { model: resumedModel, optimizer: tf.train.adam(0.01) });
+    expect(resumed.dpOptimizer.stepCount).toBe(20);
+    await resumed.fit(x, y, { epochs: 2, delta: 1e-5 });
+
+    expect(resumed.getEpsilon(1e-5)).toBe(straight.getEpsilon(1e-5));
+    const a = straightModel.getWeights().map((w) => Array.from(w.dataSync()));
+    const b = resumedModel.getWeights().map((w) => Array.from(w.dataSync()));
+    a.forEach((w, i) => w.forEach((v, k) => expect(Math.abs(v - b[i][k])).toBeLessThan(1e-5)));
+    tf.dispose([x, y]);
+  });
+
+  it('an incomplete checkpoint is BAD_MODEL_FILE', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadPrivate } = await import('../../src/makePrivate.js');
+    const dir = mkdtempSync(join(tmpdir(), 'privkit-ckpt-'));
+    await expect(loadPrivate(dir, { model: model(), optimizer: tf.train.sgd(0.1) })).rejects.toThrowError(/not a complete privkit checkpoint/);
   });
 });
