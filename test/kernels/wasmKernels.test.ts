@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/useBackend.js';
+import { clippedGradients } from '../../src/kernels/clippedGradients.js';
 
 async function on<T>(backend: 'wasm' | 'cpu', fn: () => T): Promise<T> {
   await useBackend(backend);
@@ -64,6 +65,37 @@ describe('wasm kernels registered by privkit', () => {
     const compute = () =>
       tf.tidy(() => Array.from(tf.unsortedSegmentSum(tf.randomNormal([12, 3], 0, 1, 'float32', 4), tf.tensor1d([0, 2, 2, 5, 0, 1, 1, 1, 4, 5, 5, 0], 'int32'), 7).dataSync()));
     expect(maxRelDiff(await on('wasm', compute), await on('cpu', compute))).toBeLessThan(1e-6);
+  });
+
+  it.each(['cnn', 'embedding'] as const)('per-example norms and clipped sums of a %s on wasm match cpu', async (kind) => {
+    const compute = () => {
+      const model =
+        kind === 'cnn'
+          ? tf.sequential({
+              layers: [
+                tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', inputShape: [9, 9, 1], activation: 'tanh', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
+                tf.layers.flatten(),
+                tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
+              ],
+            })
+          : tf.sequential({
+              layers: [
+                tf.layers.embedding({ inputDim: 20, outputDim: 4, inputLength: 6, embeddingsInitializer: tf.initializers.randomNormal({ seed: 1 }) }),
+                tf.layers.flatten(),
+                tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
+              ],
+            });
+      const x = kind === 'cnn' ? tf.randomNormal([5, 9, 9, 1], 0, 1, 'float32', 5) : tf.randomUniformInt([5, 6], 0, 20, 5);
+      const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0], 'int32'), 3);
+      const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 0.5 });
+      const values = [out.perExampleNorms, ...out.grads].map((t) => Array.from(t.dataSync()));
+      tf.dispose([x, y, out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
+      model.dispose();
+      return values;
+    };
+    const wasm = await on('wasm', compute);
+    const cpu = await on('cpu', compute);
+    wasm.forEach((w, i) => expect(maxRelDiff(w, cpu[i])).toBeLessThan(1e-4));
   });
 
   it.each(['cnn', 'embedding'] as const)('a non-private %s training step on wasm matches cpu', async (kind) => {
