@@ -45,6 +45,8 @@ export interface MakePrivateOptions {
   readonly seed?: number;
   /** CSPRNG noise (slower). @defaultValue false */
   readonly secureNoise?: boolean;
+  /** Train weighted layers without a per-example rule by a per-example loop. @defaultValue false */
+  readonly allowSlowLayers?: boolean;
 }
 
 /** Where the batch sampler of `fit` is: its seed and how many batches it has drawn. */
@@ -158,6 +160,7 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     expectedBatchSize: sampleRate * datasetSize,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.secureNoise === undefined ? {} : { secureNoise: options.secureNoise }),
+    ...(options.allowSlowLayers === undefined ? {} : { allowSlowLayers: options.allowSlowLayers }),
   });
   const accountant = createAccountant(accountantKind);
   const sampler: SamplerState = { seed: (dpOptimizer.noiseSeed ^ 0x9e3779b9) >>> 0, drawn: 0 };

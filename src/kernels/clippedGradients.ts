@@ -17,6 +17,11 @@ export interface ClippingOptions {
   readonly loss: LossSpec;
   /** Clipping norm C > 0. */
   readonly maxGradNorm: number;
+  /**
+   * Train weighted layers that have no rule by a per-example loop (tf.variableGrads on each example
+   * alone) instead of refusing them. Correct but B times slower for those layers. @defaultValue false
+   */
+  readonly allowSlowLayers?: boolean;
 }
 
 /** What one clipping pass returns; the caller owns (and disposes) every tensor. */
@@ -34,17 +39,31 @@ export interface ClippedGradients {
 interface Step {
   readonly layer: AnyLayer;
   readonly rule: LayerRule | null;
+  /** A trainable weighted layer without a rule, handled by the per-example loop. */
+  readonly slow: boolean;
 }
 
 /** The model's layers as a chain, each with its rule (throws for unsupported layers). */
-function chainOf(model: tf.LayersModel): Step[] {
+function chainOf(model: tf.LayersModel, allowSlowLayers: boolean): Step[] {
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
   for (const l of layers) {
     if (l.inboundNodes.length > 1 || l.inboundNodes.some((n) => n.inboundLayers.length > 1)) {
       throw new PrivkitError('UNSUPPORTED_LAYER', `Layer "${l.name}" is shared or has several inputs; per-example clipping supports chains of layers (Sequential models).`);
     }
   }
-  return layers.map((layer) => ({ layer, rule: layer.trainable ? ruleFor(layer) : null }));
+  return layers.map((layer) => {
+    if (!layer.trainable) return { layer, rule: null, slow: false };
+    try {
+      return { layer, rule: ruleFor(layer), slow: false };
+    } catch (e) {
+      const unsupported = e instanceof PrivkitError && e.code === 'UNSUPPORTED_LAYER' && layer.getClassName() !== 'BatchNormalization';
+      if (allowSlowLayers && unsupported) return { layer, rule: null, slow: true };
+      if (unsupported) {
+        throw new PrivkitError('UNSUPPORTED_LAYER', `${e.message} Or pass \`allowSlowLayers: true\` to train it by a per-example loop.`, e.details);
+      }
+      throw e;
+    }
+  });
 }
 
 /**
@@ -68,7 +87,7 @@ export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
   if (x.shape[0] !== y.shape[0]) {
     throw new PrivkitError('INVALID_ARGUMENT', `x and y must have the same batch size; got ${x.shape[0]} and ${y.shape[0]}.`);
   }
-  const steps = chainOf(model);
+  const steps = chainOf(model, options.allowSlowLayers ?? false);
   const lossFn = perExampleLoss(options.loss);
   const batch = x.shape[0];
   if (batch === 0) {
@@ -112,7 +131,22 @@ export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
     };
     const g = probes.length > 0 ? tf.grads(total)(probes) : (total(), []);
 
+    // Layers without a rule: each example's gradient for their weights, by a loop over the batch.
+    const slowLayers = steps.filter((st) => st.slow).map((st) => st.layer);
+    const slowVars = slowLayers.flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+    const slowPerExample: tf.Tensor[][] = [];
+    for (let i = 0; slowVars.length > 0 && i < batch; i++) {
+      const xi = tf.slice(x, i, 1);
+      const yi = tf.slice(y, i, 1);
+      const { grads: gi } = tf.variableGrads(() => tf.sum(lossFn(yi, model.apply(xi, { training: true }) as tf.Tensor)) as tf.Scalar, slowVars);
+      slowPerExample.push(slowVars.map((v) => gi[v.name]));
+    }
+
     let normsSq: tf.Tensor1D = tf.zeros([batch]);
+    if (slowPerExample.length > 0) {
+      const slowNorms = tf.stack(slowPerExample.map((gs) => tf.addN(gs.map((t) => tf.sum(tf.square(t))))));
+      normsSq = tf.add(normsSq, slowNorms);
+    }
     let k = 0;
     for (const { layer, rule } of steps) {
       if (rule === null) continue;
@@ -124,11 +158,16 @@ export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
 
     const grads: tf.Tensor[] = [];
     k = 0;
-    for (const { layer, rule } of steps) {
-      if (rule === null) {
-        if (layer.trainable && layer.trainableWeights.length > 0) throw new PrivkitError('INTERNAL', `no rule for ${layer.name}`);
+    const factors = slowPerExample.length > 0 ? clipFactors.dataSync() : new Float32Array(0);
+    let slowIndex = 0;
+    for (const { layer, rule, slow } of steps) {
+      if (slow) {
+        for (let w = 0; w < layer.trainableWeights.length; w++, slowIndex++) {
+          grads.push(tf.addN(slowPerExample.map((gs, i) => tf.mul(gs[slowIndex], factors[i]))));
+        }
         continue;
       }
+      if (rule === null) continue;
       grads.push(...rule.clippedSum(layer, inputs[k], g[k], clipFactors));
       k++;
     }

@@ -30,6 +30,8 @@ export interface DpOptimizerOptions {
   readonly seed?: number;
   /** Draw noise from the CSPRNG (see `gaussianNoise`). @defaultValue false */
   readonly secureNoise?: boolean;
+  /** Train weighted layers without a rule by a per-example loop (see `clippedGradients`). @defaultValue false */
+  readonly allowSlowLayers?: boolean;
 }
 
 /** What a step listener is told. */
@@ -162,8 +164,8 @@ export class DpOptimizer {
 
   /** Σ_i clip(∇θ L_i) over the batch (the caller disposes the result). */
   clipAndAccumulate(x: tf.Tensor, y: tf.Tensor): ClippedGradients {
-    const { model, loss, maxGradNorm } = this.options;
-    return clippedGradients(model, x, y, { loss, maxGradNorm });
+    const { model, loss, maxGradNorm, allowSlowLayers } = this.options;
+    return clippedGradients(model, x, y, { loss, maxGradNorm, allowSlowLayers: allowSlowLayers ?? false });
   }
 
   /** Adds N(0, (σC)²) to each summed gradient; new tensors. */

@@ -197,6 +197,29 @@ describe('clippedGradients vs a per-example brute-force loop', () => {
     );
   });
 
+  it('allowSlowLayers: a weighted layer without a rule (PReLU) is trained by the per-example loop, exactly', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 5, inputShape: [4], kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
+        tf.layers.prelu({ alphaInitializer: tf.initializers.constant({ value: 0.2 }) }),
+        tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
+      ],
+    });
+    const x = tf.randomNormal([6, 4], 0, 2, 'float32', 9);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32'), 3);
+    expect(() => clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 1 })).toThrowError(/PReLU.*allowSlowLayers: true/);
+    const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 0.4, allowSlowLayers: true });
+    const ref = bruteForce(model, x, y, 'categoricalCrossentropy', 0.4);
+    const norms = out.perExampleNorms.dataSync();
+    ref.norms.forEach((n, i) => expect(relErr(norms[i], n)).toBeLessThan(1e-4));
+    out.grads.forEach((g, j) => {
+      const got = g.dataSync();
+      const scale = Math.max(...Array.from(ref.sums[j], Math.abs), 1e-6);
+      ref.sums[j].forEach((v, k) => expect(Math.abs(got[k] - v) / scale).toBeLessThan(1e-4));
+    });
+    tf.dispose([x, y, out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
+  });
+
   it('sensitivity: adding one example changes the clipped sum by at most C (+1e-5)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }), fc.double({ min: 0.05, max: 3, noNaN: true }), fc.integer({ min: 0, max: 1000 }), (batch, maxGradNorm, seed) => {
