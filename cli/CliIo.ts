@@ -15,8 +15,14 @@
 export interface CliIo {
   /** Receives everything meant for standard output (results, `--help`, `--version`). */
   readonly stdout: (chunk: string) => void;
-  /** Receives everything meant for standard error (one line per failed run). */
+  /** Receives everything meant for standard error (one line per failed run; progress of `train`). */
   readonly stderr: (chunk: string) => void;
+  /**
+   * The terminal behind {@link stderr}, when it is one: its width in columns. Only then does a long
+   * command (`train`) draw a progress bar (written through {@link stderr}); otherwise it prints plain
+   * progress lines. @defaultValue undefined (not a terminal)
+   */
+  readonly stderrTerminal?: { readonly columns: number };
 }
 
 /**
@@ -33,5 +39,8 @@ export const processIo: CliIo = Object.freeze({
   },
   stderr: (chunk: string) => {
     process.stderr.write(chunk);
+  },
+  get stderrTerminal() {
+    return process.stderr.isTTY ? { columns: process.stderr.columns ?? 80 } : undefined;
   },
 });

@@ -7,11 +7,12 @@ import { Command } from 'commander';
 import type { CliIo } from './CliIo.js';
 import { addEpsilonCommand } from './commands/epsilon.js';
 import { addNoiseCommand } from './commands/noise.js';
+import { addTrainCommand } from './commands/train.js';
 import { errorLine } from './_internals/format.js';
 import { packageVersion } from './_internals/packageVersion.js';
 
 /** What is printed, as the single stderr line, when no (or an unknown) command is given to `help`. */
-const MISSING_COMMAND = 'privkit: expected a command: epsilon or noise (see privkit --help)\n';
+const MISSING_COMMAND = 'privkit: expected a command: epsilon, noise or train (see privkit --help)\n';
 
 /**
  * Builds the `privkit` program. Results, `--help` and `--version` go to `io.stdout`; every error is
@@ -30,7 +31,9 @@ export function buildProgram(io: CliIo): Command {
   // the help text in several chunks, which we replace by one line.
   let missingCommandReported = false;
   const program = new Command('privkit')
-    .description('Differential-privacy accounting for DP-SGD: ε of a training run, or the noise needed for a target ε.')
+    .description(
+      'Differential privacy for DP-SGD: ε of a training run, the noise needed for a target ε, or a DP-SGD training run on a CSV file or dataset.',
+    )
     .version(packageVersion(), '-V, --version', 'print the version and exit')
     .helpOption('-h, --help', 'show help for a command')
     .exitOverride()
@@ -46,12 +49,14 @@ export function buildProgram(io: CliIo): Command {
   // Subcommands are created after the settings above, so they inherit them (program.command copies).
   addEpsilonCommand(program, io);
   addNoiseCommand(program, io);
+  addTrainCommand(program, io);
   program.addHelpText(
     'after',
     `
 Run "privkit <command> --help" for a command's flags and defaults.
 
-Exit status: 0 success, 2 bad or missing flag, 3 target unreachable, 1 other failure.
+Exit status: 0 success, 2 bad or missing flag (or bad data or model file), 3 target unreachable
+or budget exceeded, 1 other failure.
 
 Example:
   $ privkit epsilon --sample-rate 0.01 --noise-multiplier 1 --steps 10000 --delta 1e-5 --json

@@ -24,13 +24,14 @@ const HELP_OR_VERSION = new Set(['commander.help', 'commander.helpDisplayed', 'c
 /**
  * Parses `argv` (the arguments after the program name), runs the command and reports failures.
  * Never throws and never touches `process.exitCode`. On failure nothing is written to stdout and
- * exactly one line to stderr (a stack trace only for an unexpected error with `debug`).
+ * exactly one line to stderr (a stack trace only for an unexpected error with `debug`), after any
+ * progress `train` had printed there before failing mid-run.
  * @param argv - e.g. `['epsilon', '--sample-rate', '0.01', …]`.
  * @param io - output streams. @defaultValue the process's stdout and stderr
  * @param options - see {@link RunOptions}.
  * @returns the exit status: 0 success (also `--help`, `--version`); 2 usage error (bad, missing or
- *   conflicting flag, unknown option or command; `PrivkitError` `INVALID_ARGUMENT`); 3
- *   `UNREACHABLE_TARGET`; 1 anything else.
+ *   conflicting flag, unknown option or command; `PrivkitError` `INVALID_ARGUMENT`, `BAD_DATA_FILE`,
+ *   `BAD_MODEL_FILE`); 3 `UNREACHABLE_TARGET` or `BUDGET_EXCEEDED`; 1 anything else.
  * @example
  * ```ts
  * const code = await run(['epsilon', '--sample-rate', '0.01', '--noise-multiplier', '1', '--steps', '10000', '--delta', '1e-5', '--json']);
@@ -44,6 +45,9 @@ export async function run(argv: readonly string[], io: CliIo = processIo, option
     stderr: (chunk) => {
       stderrWritten = true;
       io.stderr(chunk);
+    },
+    get stderrTerminal() {
+      return io.stderrTerminal;
     },
   };
   try {

@@ -2,7 +2,7 @@
  * Exit statuses of the `privkit` command, and the mapping from an error to its status.
  */
 import { CommanderError } from 'commander';
-import { PrivkitError } from '../../accountant/index.js';
+import { PrivkitError, type PrivkitErrorCode } from '../../accountant/index.js';
 
 /** Exit statuses of `privkit`. Stable: scripts rely on them. */
 export const EXIT = Object.freeze({
@@ -10,18 +10,30 @@ export const EXIT = Object.freeze({
   OK: 0,
   /** An unexpected failure (a bug, or a library error with no more specific status). */
   FAILURE: 1,
-  /** A usage error: a bad, missing or conflicting flag, an unknown option or command. */
+  /**
+   * A usage error: a bad, missing or conflicting flag, an unknown option or command, or a data or
+   * model file that cannot be used (`BAD_DATA_FILE`, `BAD_MODEL_FILE`).
+   */
   USAGE: 2,
-  /** The requested target cannot be met (`PrivkitError` code `UNREACHABLE_TARGET`). */
+  /**
+   * The requested target cannot be met (`PrivkitError` code `UNREACHABLE_TARGET`), or training stopped
+   * before it would exceed its privacy budget (`BUDGET_EXCEEDED`).
+   */
   UNREACHABLE_TARGET: 3,
 });
+
+/** Library error codes that mean "what you gave me cannot be used" (exit 2). */
+const USAGE_CODES: ReadonlySet<PrivkitErrorCode> = new Set<PrivkitErrorCode>(['INVALID_ARGUMENT', 'BAD_DATA_FILE', 'BAD_MODEL_FILE']);
+/** Library error codes that mean "the privacy target cannot be met" (exit 3). */
+const TARGET_CODES: ReadonlySet<PrivkitErrorCode> = new Set<PrivkitErrorCode>(['UNREACHABLE_TARGET', 'BUDGET_EXCEEDED']);
 
 /**
  * The exit status for an error thrown while running a command.
  * @param error - anything thrown.
- * @returns {@link EXIT}.USAGE for `INVALID_ARGUMENT` (which includes every `UsageError`) and for
- *   commander's parse errors; `UNREACHABLE_TARGET` for that code; `OK` for commander's help and
- *   version exits; `FAILURE` for everything else.
+ * @returns {@link EXIT}.USAGE for `INVALID_ARGUMENT` (which includes every `UsageError`),
+ *   `BAD_DATA_FILE`, `BAD_MODEL_FILE` and commander's parse errors; `UNREACHABLE_TARGET` for that
+ *   code and `BUDGET_EXCEEDED`; `OK` for commander's help and version exits; `FAILURE` for everything
+ *   else.
  * @example
  * ```ts
  * exitCodeFor(new PrivkitError('UNREACHABLE_TARGET', '…')); // 3
@@ -29,8 +41,8 @@ export const EXIT = Object.freeze({
  */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof PrivkitError) {
-    if (error.code === 'INVALID_ARGUMENT') return EXIT.USAGE;
-    if (error.code === 'UNREACHABLE_TARGET') return EXIT.UNREACHABLE_TARGET;
+    if (USAGE_CODES.has(error.code)) return EXIT.USAGE;
+    if (TARGET_CODES.has(error.code)) return EXIT.UNREACHABLE_TARGET;
     return EXIT.FAILURE;
   }
   if (error instanceof CommanderError) {

@@ -31,9 +31,9 @@ export interface Dataset {
 
 /** Options of {@link loadDataset}. */
 export interface LoadDatasetOptions {
-  /** Which part. @defaultValue 'all' */
+  /** Which part (bundled datasets; a CSV file is always returned whole, for the caller to split). @defaultValue 'all' */
   readonly split?: 'train' | 'test' | 'all';
-  /** Shuffle seed of the train/test split (bundled datasets). @defaultValue 0 */
+  /** Shuffle seed of the train/test split (bundled datasets only). @defaultValue 0 */
   readonly seed?: number;
   /** The CSV label column. @defaultValue 'label' */
   readonly labelColumn?: string;
@@ -125,7 +125,9 @@ function csv(path: string, options: LoadDatasetOptions): Dataset {
   const numeric = rawLabels.every((l) => /^\d+$/.test(l));
   const classNames = numeric ? undefined : [...new Set(rawLabels)].sort();
   const y = Int32Array.from(rawLabels, (l) => (numeric ? Number(l) : (classNames as string[]).indexOf(l)));
-  const numClasses = numeric ? Math.max(...y) + 1 : (classNames as string[]).length;
+  let maxLabel = -1;
+  for (const v of y) if (v > maxLabel) maxLabel = v; // no Math.max(...y): it overflows the stack past ~1e5 rows
+  const numClasses = numeric ? maxLabel + 1 : (classNames as string[]).length;
   return { name: path, x, y, exampleShape: [features], numClasses, ...(classNames === undefined ? {} : { classNames }) };
 }
 

@@ -6,7 +6,7 @@
  * leaves a half-written model. Anything missing or malformed is `BAD_MODEL_FILE` naming the path.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
 
@@ -142,7 +142,8 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
  * ```
  */
 export async function loadModel(path: string): Promise<tf.LayersModel> {
-  const dir = path.endsWith('model.json') ? dirname(path) : path;
+  // A folder, or the model.json inside one (a file of another name is not silently replaced by it).
+  const dir = basename(path) === 'model.json' ? dirname(path) : path;
   try {
     return await tf.loadLayersModel(fileIOHandler(dir));
   } catch (e) {
