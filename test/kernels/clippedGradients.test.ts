@@ -56,6 +56,21 @@ function relErr(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(b), 1e-6);
 }
 
+/** Compares clippedGradients with the brute force on one model; returns nothing, asserts 1e-4. */
+function agreeWithBruteForce(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, maxGradNorm: number, allowSlowLayers = false): void {
+  const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm, allowSlowLayers });
+  const ref = bruteForce(model, x, y, 'categoricalCrossentropy', maxGradNorm);
+  const norms = out.perExampleNorms.dataSync();
+  ref.norms.forEach((n, i) => expect(relErr(norms[i], n)).toBeLessThan(1e-4));
+  out.grads.forEach((g, j) => {
+    expect(g.shape).toEqual(model.trainableWeights[j].shape);
+    const got = g.dataSync();
+    const scale = Math.max(...Array.from(ref.sums[j], Math.abs), 1e-6);
+    ref.sums[j].forEach((v, k) => expect(Math.abs(got[k] - v) / scale).toBeLessThan(1e-4));
+  });
+  tf.dispose([out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
+}
+
 describe('clippedGradients vs a per-example brute-force loop', () => {
   it('Dense on 2-D input: norms and clipped sums agree to 1e-4 relative (random shapes, batches, C)', () => {
     fc.assert(
@@ -70,16 +85,8 @@ describe('clippedGradients vs a per-example brute-force loop', () => {
           const model = mlp([inDim], hidden, classes, seed);
           const x = tf.randomNormal([batch, inDim], 0, 2, 'float32', seed);
           const y = tf.oneHot(tf.randomUniformInt([batch], 0, classes, seed + 1), classes);
-          const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm });
-          const ref = bruteForce(model, x, y, 'categoricalCrossentropy', maxGradNorm);
-          const norms = out.perExampleNorms.dataSync();
-          ref.norms.forEach((n, i) => expect(relErr(norms[i], n)).toBeLessThan(1e-4));
-          out.grads.forEach((g, j) => {
-            const got = g.dataSync();
-            const scale = Math.max(...Array.from(ref.sums[j], Math.abs), 1e-6);
-            ref.sums[j].forEach((v, k) => expect(Math.abs(got[k] - v) / scale).toBeLessThan(1e-4));
-          });
-          tf.dispose([x, y, out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
+          agreeWithBruteForce(model, x, y, maxGradNorm);
+          tf.dispose([x, y]);
           model.dispose();
         },
       ),
@@ -101,33 +108,10 @@ describe('clippedGradients vs a per-example brute-force loop', () => {
       });
       const x = tf.randomNormal([5, t, d], 0, 1, 'float32', 7);
       const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0], 'int32'), 3);
-      const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 0.5 });
-      const ref = bruteForce(model, x, y, 'categoricalCrossentropy', 0.5);
-      const norms = out.perExampleNorms.dataSync();
-      ref.norms.forEach((n, i) => expect(relErr(norms[i], n)).toBeLessThan(1e-4));
-      out.grads.forEach((g, j) => {
-        const got = g.dataSync();
-        const scale = Math.max(...Array.from(ref.sums[j], Math.abs), 1e-6);
-        ref.sums[j].forEach((v, k) => expect(Math.abs(got[k] - v) / scale).toBeLessThan(1e-4));
-      });
-      tf.dispose([x, y, out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
+      agreeWithBruteForce(model, x, y, 0.5);
+      tf.dispose([x, y]);
     }
   });
-
-  /** Compares clippedGradients with the brute force on one model; returns nothing, asserts 1e-4. */
-  function agreeWithBruteForce(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, maxGradNorm: number): void {
-    const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm });
-    const ref = bruteForce(model, x, y, 'categoricalCrossentropy', maxGradNorm);
-    const norms = out.perExampleNorms.dataSync();
-    ref.norms.forEach((n, i) => expect(relErr(norms[i], n)).toBeLessThan(1e-4));
-    out.grads.forEach((g, j) => {
-      expect(g.shape).toEqual(model.trainableWeights[j].shape);
-      const got = g.dataSync();
-      const scale = Math.max(...Array.from(ref.sums[j], Math.abs), 1e-6);
-      ref.sums[j].forEach((v, k) => expect(Math.abs(got[k] - v) / scale).toBeLessThan(1e-4));
-    });
-    tf.dispose([out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
-  }
 
   it('Conv2D: strides, same/valid padding, kernel shapes, channels (random configurations)', () => {
     fc.assert(
@@ -208,16 +192,8 @@ describe('clippedGradients vs a per-example brute-force loop', () => {
     const x = tf.randomNormal([6, 4], 0, 2, 'float32', 9);
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32'), 3);
     expect(() => clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 1 })).toThrowError(/PReLU.*allowSlowLayers: true/);
-    const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 0.4, allowSlowLayers: true });
-    const ref = bruteForce(model, x, y, 'categoricalCrossentropy', 0.4);
-    const norms = out.perExampleNorms.dataSync();
-    ref.norms.forEach((n, i) => expect(relErr(norms[i], n)).toBeLessThan(1e-4));
-    out.grads.forEach((g, j) => {
-      const got = g.dataSync();
-      const scale = Math.max(...Array.from(ref.sums[j], Math.abs), 1e-6);
-      ref.sums[j].forEach((v, k) => expect(Math.abs(got[k] - v) / scale).toBeLessThan(1e-4));
-    });
-    tf.dispose([x, y, out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
+    agreeWithBruteForce(model, x, y, 0.4, true);
+    tf.dispose([x, y]);
   });
 
   it('sensitivity: adding one example changes the clipped sum by at most C (+1e-5)', () => {

@@ -22,6 +22,31 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
+/** Small models of each kind, seeded, so both backends start from the same weights. */
+function smallModel(kind: 'cnn' | 'embedding'): tf.Sequential {
+  return kind === 'cnn'
+    ? tf.sequential({
+        layers: [
+          tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', inputShape: [9, 9, 1], activation: 'relu', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
+          tf.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
+        ],
+      })
+    : tf.sequential({
+        layers: [
+          tf.layers.embedding({ inputDim: 20, outputDim: 4, inputLength: 6, embeddingsInitializer: tf.initializers.randomNormal({ seed: 1 }) }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
+        ],
+      });
+}
+
+function smallBatch(kind: 'cnn' | 'embedding'): [tf.Tensor, tf.Tensor] {
+  const x = kind === 'cnn' ? tf.randomNormal([5, 9, 9, 1], 0, 1, 'float32', 5) : tf.randomUniformInt([5, 6], 0, 20, 5);
+  return [x, tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0], 'int32'), 3)];
+}
+
 describe('wasm kernels registered by privkit', () => {
   afterAll(async () => {
     await useBackend('cpu');
@@ -69,24 +94,8 @@ describe('wasm kernels registered by privkit', () => {
 
   it.each(['cnn', 'embedding'] as const)('per-example norms and clipped sums of a %s on wasm match cpu', async (kind) => {
     const compute = () => {
-      const model =
-        kind === 'cnn'
-          ? tf.sequential({
-              layers: [
-                tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', inputShape: [9, 9, 1], activation: 'tanh', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
-                tf.layers.flatten(),
-                tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
-              ],
-            })
-          : tf.sequential({
-              layers: [
-                tf.layers.embedding({ inputDim: 20, outputDim: 4, inputLength: 6, embeddingsInitializer: tf.initializers.randomNormal({ seed: 1 }) }),
-                tf.layers.flatten(),
-                tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
-              ],
-            });
-      const x = kind === 'cnn' ? tf.randomNormal([5, 9, 9, 1], 0, 1, 'float32', 5) : tf.randomUniformInt([5, 6], 0, 20, 5);
-      const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0], 'int32'), 3);
+      const model = smallModel(kind);
+      const [x, y] = smallBatch(kind);
       const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 0.5 });
       const values = [out.perExampleNorms, ...out.grads].map((t) => Array.from(t.dataSync()));
       tf.dispose([x, y, out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
@@ -100,25 +109,8 @@ describe('wasm kernels registered by privkit', () => {
 
   it.each(['cnn', 'embedding'] as const)('a non-private %s training step on wasm matches cpu', async (kind) => {
     const step = () => {
-      const model =
-        kind === 'cnn'
-          ? tf.sequential({
-              layers: [
-                tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', inputShape: [9, 9, 1], activation: 'relu', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
-                tf.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
-                tf.layers.flatten(),
-                tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
-              ],
-            })
-          : tf.sequential({
-              layers: [
-                tf.layers.embedding({ inputDim: 20, outputDim: 4, inputLength: 6, embeddingsInitializer: tf.initializers.randomNormal({ seed: 1 }) }),
-                tf.layers.globalAveragePooling1d(),
-                tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
-              ],
-            });
-      const x = kind === 'cnn' ? tf.randomNormal([5, 9, 9, 1], 0, 1, 'float32', 5) : tf.randomUniformInt([5, 6], 0, 20, 5);
-      const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0], 'int32'), 3);
+      const model = smallModel(kind);
+      const [x, y] = smallBatch(kind);
       tf.train.sgd(0.5).minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar);
       const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
       tf.dispose([x, y]);
