@@ -153,7 +153,9 @@ export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
       normsSq = tf.add(normsSq, rule.normsSquared(layer, inputs[k], g[k]));
       k++;
     }
-    const perExampleNorms = tf.sqrt(normsSq) as tf.Tensor1D;
+    // The ghost form ⟨UUᵀ, GGᵀ⟩ is a sum of products, not of squares: for an example whose gradient is
+    // ~0 float32 rounding can make it slightly negative, and √ of that is NaN (seen on Fashion-MNIST).
+    const perExampleNorms = tf.sqrt(tf.relu(normsSq)) as tf.Tensor1D;
     const clipFactors = tf.minimum(1, tf.div(maxGradNorm, tf.add(perExampleNorms, 1e-6))) as tf.Tensor1D;
 
     const grads: tf.Tensor[] = [];

@@ -7,6 +7,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PrivkitError } from '../../accountant/index.js';
 import { clippedGradients } from '../../src/kernels/clippedGradients.js';
+import { registerLayerRule } from '../../src/kernels/layerRules.js';
+import { denseRule } from '../../src/kernels/rules/dense.js';
 import { perExampleLoss, type LossSpec } from '../../src/kernels/perExampleLoss.js';
 
 const SEED = 3;
@@ -194,6 +196,22 @@ describe('clippedGradients vs a per-example brute-force loop', () => {
     expect(() => clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 1 })).toThrowError(/PReLU.*allowSlowLayers: true/);
     agreeWithBruteForce(model, x, y, 0.4, true);
     tf.dispose([x, y]);
+  });
+
+  it('a rounding-negative ghost norm (a sum of products, not of squares) gives norm 0, not NaN', () => {
+    // ⟨UUᵀ, GGᵀ⟩ for an example whose gradient is ~0 can come out at −1e-12 in float32: simulate it.
+    registerLayerRule('Dense', { ...denseRule, normsSquared: (_layer, a) => tf.fill([a.shape[0]], -1e-12) as tf.Tensor1D });
+    try {
+      const model = mlp([3], [], 2, 1);
+      const x = tf.randomNormal([4, 3], 0, 1, 'float32', 4);
+      const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2);
+      const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 1 });
+      expect(Array.from(out.perExampleNorms.dataSync())).toEqual([0, 0, 0, 0]);
+      for (const g of out.grads) for (const v of g.dataSync()) expect(Number.isFinite(v)).toBe(true);
+      tf.dispose([x, y, out.perExampleNorms, out.clipFactors, out.losses, ...out.grads]);
+    } finally {
+      registerLayerRule('Dense', denseRule);
+    }
   });
 
   it('sensitivity: adding one example changes the clipped sum by at most C (+1e-5)', () => {
