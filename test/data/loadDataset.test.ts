@@ -58,6 +58,9 @@ describe('bundled datasets', () => {
     // 10,000 draws from 10 balanced classes: each count is 1000 ± 4·√(1000·0.9).
     for (const c of counts) expect(Math.abs(c - 1000)).toBeLessThan(4 * Math.sqrt(900));
     expect(Math.max(...test.x.subarray(0, 100_000))).toBeLessThanOrEqual(1);
+    // Every pixel is a number: the package's two empty records must not become NaN images.
+    expect(test.x.every((v) => Number.isFinite(v))).toBe(true);
+    expect(loadDataset('dataset:fashion-mnist', { split: 'train' }).x.every((v) => Number.isFinite(v))).toBe(true);
   });
 
   it('seededPermutation is a permutation', () => {
