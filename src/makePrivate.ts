@@ -107,7 +107,7 @@ export interface FitOptions {
   /** Clip in chunks of at most this many examples. @defaultValue no limit */
   readonly maxPhysicalBatchSize?: number;
   readonly callbacks?: FitCallbacks;
-  /** 1: one line per epoch on stderr (Node). @defaultValue 0 */
+  /** 1: a progress bar with loss and ε on stderr (a line per epoch when stderr is not a terminal). @defaultValue 0 */
   readonly verbose?: 0 | 1;
 }
 
@@ -189,7 +189,38 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     const batches = poissonBatches(n, sampleRate, sampler.seed);
     for (let k = 0; k < sampler.drawn; k++) batches.next(); // continue where the last run stopped
     const history: FitHistory = { loss: [], epsilon: [], steps: 0 };
-    const cb = fitOptions.callbacks ?? {};
+    const user = fitOptions.callbacks ?? {};
+    // verbose: a progress bar (or per-epoch lines) on stderr in Node; per-epoch console lines elsewhere.
+    let progress: { callbacks: FitCallbacks; stop(): void } | null = null;
+    if (fitOptions.verbose === 1) {
+      if (typeof process !== 'undefined' && process.stderr !== undefined) {
+        const { createFitProgress } = await import('./node/fitProgress.js');
+        const stderr = process.stderr;
+        progress = createFitProgress((s) => void stderr.write(s), stderr.isTTY ? stderr.columns : undefined, {
+          totalSteps,
+          epochs,
+          delta,
+          epsilon: () => accountant.getEpsilon(delta),
+        });
+      } else {
+        progress = {
+          callbacks: { onEpochEnd: (e, logs) => console.log(`epoch ${e + 1}: loss ${logs.loss.toFixed(4)}, ε ${logs.epsilon.toFixed(4)}`) },
+          stop: () => {},
+        };
+      }
+    }
+    const cb: FitCallbacks = {
+      onBatchEnd: async (s, logs) => {
+        await progress?.callbacks.onBatchEnd?.(s, logs);
+        await user.onBatchEnd?.(s, logs);
+      },
+      onEpochEnd: async (e, logs) => {
+        await progress?.callbacks.onEpochEnd?.(e, logs);
+        await user.onEpochEnd?.(e, logs);
+      },
+      onTrainEnd: async (logs) => user.onTrainEnd?.(logs),
+    };
+    try {
     let epochLoss = 0;
     let epochSteps = 0;
     let epoch = 0;
@@ -220,9 +251,6 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
         const eps = accountant.getEpsilon(delta);
         history.loss.push(epochLoss / epochSteps);
         history.epsilon.push(eps);
-        if (fitOptions.verbose === 1 && typeof process !== 'undefined') {
-          process.stderr.write(`epoch ${epoch + 1}/${Math.ceil(epochs)}  loss ${(epochLoss / epochSteps).toFixed(4)}  ε ${eps.toFixed(3)} (δ = ${delta})\n`);
-        }
         await cb.onEpochEnd?.(epoch, { loss: epochLoss / epochSteps, epsilon: eps });
         epoch++;
         epochLoss = 0;
@@ -231,6 +259,9 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     }
     await cb.onTrainEnd?.(history);
     return history;
+    } finally {
+      progress?.stop();
+    }
   };
 
   const handle: PrivateTraining = {

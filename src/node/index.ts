@@ -4,3 +4,5 @@ export { loadDataset, seededPermutation } from '../data/loadDataset.js';
 export type { Dataset, LoadDatasetOptions } from '../data/loadDataset.js';
 export { fileIOHandler, saveModel, loadModel, writeFileAtomic } from '../io/fileModelIO.js';
 export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+export { createFitProgress, formatEpsilon, formatDelta, EPSILON_REFRESH_MS } from './fitProgress.js';
+export type { FitProgress, FitProgressOptions } from './fitProgress.js';

@@ -1,6 +1,6 @@
 /** makePrivate().fit: Poisson-sampled training that learns, respects the budget, and splits batches. */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { PrivkitError, RdpAccountant, gaussian, maxSteps, poissonSampled } from '../../accountant/index.js';
 import { makePrivate } from '../../src/makePrivate.js';
 
@@ -44,6 +44,28 @@ describe('fit', () => {
     // Blobs 3σ apart are ~93% separable by the Bayes rule; an untrained net is at ~50%.
     expect(acc).toBeGreaterThan(0.85);
     expect(history.loss[3]).toBeLessThan(history.loss[0]);
+    tf.dispose([x, y]);
+  });
+
+  it('verbose: 1 reports loss and ε on stderr (one line per epoch when stderr is not a terminal)', async () => {
+    const { x, y } = blobs(100, 12);
+    const priv = makePrivate({ model: model(), optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy', maxGradNorm: 1, noiseMultiplier: 1, sampleRate: 0.2, datasetSize: 100, seed: 3 });
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const isTTY = process.stderr.isTTY;
+    Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true });
+    try {
+      await priv.fit(x, y, { epochs: 2, delta: 1e-5, verbose: 1 });
+    } finally {
+      spy.mockRestore();
+      Object.defineProperty(process.stderr, 'isTTY', { value: isTTY, configurable: true });
+    }
+    const lines = written.join('').trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^epoch 2\/2: step 10\/10, loss \d+\.\d{4}, ε \d+\.\d{4} \(δ = 1e-05\)$/);
     tf.dispose([x, y]);
   });
 
