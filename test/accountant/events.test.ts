@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   DP_EVENT_KINDS,
-  PrivkitError,
   composed,
   eventFromJSON,
   gaussian,
@@ -18,23 +17,8 @@ import {
   validateEvent,
   type DpEvent,
 } from '../../accountant/index.js';
+import { expectInvalid, privkitErrorOf } from '../_support/errors.js';
 
-/** Calls `fn` and returns the PrivkitError it throws; fails the test if it throws nothing else. */
-function privkitErrorOf(fn: () => unknown): PrivkitError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PrivkitError);
-    return e as PrivkitError;
-  }
-  throw new Error('expected a PrivkitError, but nothing was thrown');
-}
-
-function expectInvalid(fn: () => unknown, message: RegExp): void {
-  const error = privkitErrorOf(fn);
-  expect(error.code).toBe('INVALID_ARGUMENT');
-  expect(error.message).toMatch(message);
-}
 
 function expectDeepFrozen(value: unknown, path = 'value'): void {
   if (typeof value !== 'object' || value === null) return;

@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RDP_ORDERS,
-  PrivkitError,
   RdpAccountant,
   composed,
   gaussian,
@@ -16,22 +15,8 @@ import {
   selfComposed,
   type DpEvent,
 } from '../../accountant/index.js';
+import { expectInvalid, privkitErrorOf } from '../_support/errors.js';
 
-function privkitErrorOf(fn: () => unknown): PrivkitError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PrivkitError);
-    return e as PrivkitError;
-  }
-  throw new Error('expected a PrivkitError, but nothing was thrown');
-}
-
-function expectInvalid(fn: () => unknown, message: RegExp): void {
-  const error = privkitErrorOf(fn);
-  expect(error.code).toBe('INVALID_ARGUMENT');
-  expect(error.message).toMatch(message);
-}
 
 /** The IEEE-754 bit patterns, so that equality is bitwise (and −0 ≠ +0). */
 const bits = (values: readonly number[]): bigint[] => Array.from(new BigUint64Array(Float64Array.from(values).buffer));
