@@ -214,27 +214,63 @@ describe('clippedGradients vs a per-example brute-force loop', () => {
     }
   });
 
-  it('sensitivity: adding one example changes the clipped sum by at most C (+1e-5)', () => {
+  it('sensitivity: for random architectures, batches and C, adding one example changes the clipped sum by at most C (+1e-5)', () => {
+    type Kind = 'mlp' | 'cnn' | 'conv1d' | 'text';
+    const build = (kind: Kind, seed: number): { model: tf.Sequential; input: (n: number) => tf.Tensor } => {
+      const init = (k: number) => tf.initializers.glorotNormal({ seed: seed + k });
+      const head = [tf.layers.flatten(), tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(9) })];
+      switch (kind) {
+        case 'mlp':
+          return { model: mlp([4], [5], 3, seed), input: (n) => tf.randomNormal([n, 4], 0, 3, 'float32', seed) };
+        case 'cnn':
+          return {
+            model: tf.sequential({ layers: [tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 1 + (seed % 2), padding: seed % 3 === 0 ? 'valid' : 'same', inputShape: [6, 6, 2], activation: 'tanh', kernelInitializer: init(1) }), ...head] }),
+            input: (n) => tf.randomNormal([n, 6, 6, 2], 0, 3, 'float32', seed),
+          };
+        case 'conv1d':
+          return {
+            model: tf.sequential({ layers: [tf.layers.conv1d({ filters: 4, kernelSize: 2, strides: 1 + (seed % 2), inputShape: [7, 3], activation: 'relu', kernelInitializer: init(1) }), ...head] }),
+            input: (n) => tf.randomNormal([n, 7, 3], 0, 3, 'float32', seed),
+          };
+        case 'text':
+          return {
+            model: tf.sequential({
+              layers: [
+                tf.layers.embedding({ inputDim: 6, outputDim: 4, inputLength: 5, embeddingsInitializer: tf.initializers.randomNormal({ seed }) }),
+                tf.layers.layerNormalization(),
+                ...head,
+              ],
+            }),
+            input: (n) => tf.randomUniformInt([n, 5], 0, 6, seed),
+          };
+      }
+    };
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.double({ min: 0.05, max: 3, noNaN: true }), fc.integer({ min: 0, max: 1000 }), (batch, maxGradNorm, seed) => {
-        const model = mlp([4], [5], 3, seed);
-        const x = tf.randomNormal([batch + 1, 4], 0, 3, 'float32', seed);
-        const y = tf.oneHot(tf.randomUniformInt([batch + 1], 0, 3, seed), 3);
-        const all = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm });
-        const xs = tf.slice(x, [0], [batch]);
-        const ys = tf.slice(y, [0], [batch]);
-        const fewer = clippedGradients(model, xs, ys, { loss: 'categoricalCrossentropy', maxGradNorm });
-        let sq = 0;
-        all.grads.forEach((g, j) => {
-          const a = g.dataSync();
-          const b = fewer.grads[j].dataSync();
-          a.forEach((v, k) => (sq += (v - b[k]) ** 2));
-        });
-        expect(Math.sqrt(sq)).toBeLessThanOrEqual(maxGradNorm + 1e-5);
-        tf.dispose([x, y, xs, ys, all.perExampleNorms, all.clipFactors, all.losses, ...all.grads, fewer.perExampleNorms, fewer.clipFactors, fewer.losses, ...fewer.grads]);
-        model.dispose();
-      }),
-      { seed: SEED, numRuns: 20 },
+      fc.property(
+        fc.constantFrom<Kind>('mlp', 'cnn', 'conv1d', 'text'),
+        fc.integer({ min: 1, max: 6 }),
+        fc.double({ min: 0.05, max: 3, noNaN: true }),
+        fc.integer({ min: 0, max: 1000 }),
+        (kind, batch, maxGradNorm, seed) => {
+          const { model, input } = build(kind, seed);
+          const x = input(batch + 1);
+          const y = tf.oneHot(tf.randomUniformInt([batch + 1], 0, 3, seed), 3);
+          const all = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm });
+          const xs = tf.slice(x, [0], [batch]);
+          const ys = tf.slice(y, [0], [batch]);
+          const fewer = clippedGradients(model, xs, ys, { loss: 'categoricalCrossentropy', maxGradNorm });
+          let sq = 0;
+          all.grads.forEach((g, j) => {
+            const a = g.dataSync();
+            const b = fewer.grads[j].dataSync();
+            a.forEach((v, k) => (sq += (v - b[k]) ** 2));
+          });
+          expect(Math.sqrt(sq)).toBeLessThanOrEqual(maxGradNorm + 1e-5);
+          tf.dispose([x, y, xs, ys, all.perExampleNorms, all.clipFactors, all.losses, ...all.grads, fewer.perExampleNorms, fewer.clipFactors, fewer.losses, ...fewer.grads]);
+          model.dispose();
+        },
+      ),
+      { seed: SEED, numRuns: 40 },
     );
   });
 
