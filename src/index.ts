@@ -54,7 +54,7 @@ export type { DpOptimizerOptions, StepInfo, StepResult } from './optimizer/DpOpt
 export { poissonBatches } from './optimizer/poissonBatches.js';
 export { gaussianNoise } from './optimizer/gaussianNoise.js';
 export { clippedGradients } from './kernels/clippedGradients.js';
-export type { ClippingOptions, ClippedGradients } from './kernels/clippedGradients.js';
+export type { ClippingOptions, ClippedGradients, ClippingMode } from './kernels/clippedGradients.js';
 export { registerLayerRule, supportedLayerClasses } from './kernels/layerRules.js';
 export type { LayerRule } from './kernels/rules/LayerRule.js';
 export { perExampleLoss, LOSS_NAMES } from './kernels/perExampleLoss.js';

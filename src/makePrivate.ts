@@ -13,8 +13,9 @@ import {
   type AccountantKind,
   type PrivacyAccountant,
 } from '../accountant/index.js';
+import type { ClippingMode } from './kernels/clippedGradients.js';
 import type { LossSpec } from './kernels/perExampleLoss.js';
-import { DpOptimizer, type StepResult } from './optimizer/DpOptimizer.js';
+import { DpOptimizer, type DpOptimizerOptions, type StepResult } from './optimizer/DpOptimizer.js';
 import { poissonBatches } from './optimizer/poissonBatches.js';
 
 /** Options of {@link makePrivate}. Privacy-critical values are required and named. */
@@ -25,8 +26,18 @@ export interface MakePrivateOptions {
   readonly optimizer: tf.Optimizer;
   /** Per-example loss: a name or (yTrue, yPred) => [B]. */
   readonly loss: LossSpec;
-  /** Clipping norm C > 0. */
-  readonly maxGradNorm: number;
+  /**
+   * Clipping norm C > 0; with `clipping: 'per-layer'`, one bound per layer with trainable weights, or
+   * one C split equally as C/√L (see {@link DpOptimizerOptions.maxGradNorm}).
+   */
+  readonly maxGradNorm: number | readonly number[];
+  /** `'flat'` or `'per-layer'` clipping (see {@link DpOptimizerOptions.clipping}). @defaultValue 'flat' */
+  readonly clipping?: ClippingMode;
+  /**
+   * Embedding padding ids by layer name: those rows are neither trained nor noised (see
+   * {@link DpOptimizerOptions.embeddingPaddingIds}). @defaultValue no padding ids
+   */
+  readonly embeddingPaddingIds?: Readonly<Record<string, number>>;
   /** Poisson sampling rate q in (0, 1]. */
   readonly sampleRate: number;
   /** N, the number of training examples: noise is divided by q·N. */
@@ -161,6 +172,8 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.secureNoise === undefined ? {} : { secureNoise: options.secureNoise }),
     ...(options.allowSlowLayers === undefined ? {} : { allowSlowLayers: options.allowSlowLayers }),
+    ...(options.clipping === undefined ? {} : { clipping: options.clipping }),
+    ...(options.embeddingPaddingIds === undefined ? {} : { embeddingPaddingIds: options.embeddingPaddingIds }),
   });
   const accountant = createAccountant(accountantKind);
   const sampler: SamplerState = { seed: (dpOptimizer.noiseSeed ^ 0x9e3779b9) >>> 0, drawn: 0 };

@@ -4,19 +4,46 @@
  * weighted layer's pre-activation, one backward pass of the SUMMED per-example loss to the probes,
  * then per-example norms ‖∇θ L_i‖ and the clipped sum Σ_i c_i ∇θ L_i, c_i = min(1, C/(‖∇θ L_i‖ + 1e-6)),
  * from the layer rules.
+ *
+ * Per-layer clipping (`clipping: 'per-layer'`; McMahan, Andrew, Erlingsson et al. 2018, "A General
+ * Approach to Adding Differential Privacy to Iterative Training Procedures", §3; Opacus
+ * `DPPerLayerOptimizer`): layer l's part of each example's gradient is clipped to its own bound C_l,
+ * c_il = min(1, C_l/(‖∇_l L_i‖ + 1e-6)), so one example moves the clipped sum by at most
+ * √(Σ_l C_l²) in L2. The rules are the same; only the factors differ per layer.
  */
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
+import { clippingMode, embeddingPaddingIds, flatBound, perLayerBounds, type ClippingMode } from './_internals/clippingPlan.js';
 import { ruleFor } from './layerRules.js';
 import { perExampleLoss, type LossSpec } from './perExampleLoss.js';
 import type { AnyLayer, LayerRule } from './rules/LayerRule.js';
+import { embeddingRuleWithPaddingId } from './rules/embedding.js';
+
+export type { ClippingMode } from './_internals/clippingPlan.js';
 
 /** Options of {@link clippedGradients}. */
 export interface ClippingOptions {
   /** The loss, per example. */
   readonly loss: LossSpec;
-  /** Clipping norm C > 0. */
-  readonly maxGradNorm: number;
+  /**
+   * Clipping norm C > 0. With `clipping: 'per-layer'`: one bound C_l > 0 per clipped layer (each layer
+   * with trainable weights, in `model.trainableWeights` order), or one C, split equally as C_l = C/√L.
+   */
+  readonly maxGradNorm: number | readonly number[];
+  /**
+   * `'flat'`: each example's whole gradient is clipped to C. `'per-layer'`: each layer's part of it is
+   * clipped to its own C_l (a layer's weights, e.g. kernel and bias, share one bound; Opacus bounds each
+   * parameter tensor instead); the sensitivity is √(Σ_l C_l²). @defaultValue 'flat'
+   */
+  readonly clipping?: ClippingMode;
+  /**
+   * Padding ids of Embedding layers, by layer name (PyTorch's `nn.Embedding(padding_idx)`): the padding
+   * row gets no gradient, so it is left out of each example's norm and its row of the clipped sum is 0.
+   * `maskZero: true` does NOT imply a padding id of 0: tfjs still trains row 0 under `maskZero`, and
+   * privkit's forward pass (which does not propagate masks) still feeds it to the next layer; give
+   * `{ [name]: 0 }` to freeze it. @defaultValue no padding ids
+   */
+  readonly embeddingPaddingIds?: Readonly<Record<string, number>>;
   /**
    * Train weighted layers that have no rule by a per-example loop (tf.variableGrads on each example
    * alone) instead of refusing them. Correct but B times slower for those layers. @defaultValue false
@@ -28,8 +55,13 @@ export interface ClippingOptions {
 export interface ClippedGradients {
   /** ‖∇θ L_i‖ over all trainable weights, before clipping: [B]. */
   readonly perExampleNorms: tf.Tensor1D;
-  /** c_i: [B]. */
-  readonly clipFactors: tf.Tensor1D;
+  /**
+   * c_i: [B] with flat clipping; c_il: [B, L] with per-layer clipping (column l: the l-th layer with
+   * trainable weights).
+   */
+  readonly clipFactors: tf.Tensor1D | tf.Tensor2D;
+  /** ‖∇_l L_i‖ before clipping, [B, L]: only with per-layer clipping. */
+  readonly perLayerNorms?: tf.Tensor2D;
   /** Σ_i c_i ∇θ L_i, one tensor per entry of `model.trainableWeights`, in that order. */
   readonly grads: tf.Tensor[];
   /** Per-example losses L_i: [B]. */
@@ -71,29 +103,40 @@ function chainOf(model: tf.LayersModel, allowSlowLayers: boolean): Step[] {
  * @param model - a chain of layers (a `tf.Sequential`, or a functional model without branches).
  * @param x - inputs, batch first.
  * @param y - targets, batch first.
- * @param options - loss and clipping norm.
+ * @param options - loss, clipping norm(s), clipping mode, padding ids.
  * @returns tensors the caller must dispose.
- * @throws PrivkitError `UNSUPPORTED_LAYER`, or `INVALID_ARGUMENT` for mismatched batches or C ≤ 0.
+ * @throws PrivkitError `UNSUPPORTED_LAYER`, or `INVALID_ARGUMENT` for mismatched batches, C ≤ 0, per-layer
+ *   bounds that do not match the layers (the message names the count and the layers), or a padding id
+ *   that names no Embedding layer or is out of its vocabulary.
  * @example
  * ```ts
  * const { grads, perExampleNorms } = clippedGradients(model, xb, yb, { loss: 'categoricalCrossentropy', maxGradNorm: 1 });
  * ```
  */
 export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: ClippingOptions): ClippedGradients {
-  const { maxGradNorm } = options;
-  if (!(typeof maxGradNorm === 'number' && maxGradNorm > 0 && Number.isFinite(maxGradNorm))) {
-    throw new PrivkitError('INVALID_ARGUMENT', `\`maxGradNorm\` must be in (0, ∞); got ${String(maxGradNorm)}.`);
-  }
+  const perLayer = clippingMode(options.clipping) === 'per-layer';
+  const maxGradNorm = perLayer ? NaN : flatBound(options.maxGradNorm); // unused when per-layer
   if (x.shape[0] !== y.shape[0]) {
     throw new PrivkitError('INVALID_ARGUMENT', `x and y must have the same batch size; got ${x.shape[0]} and ${y.shape[0]}.`);
   }
-  const steps = chainOf(model, options.allowSlowLayers ?? false);
+  let steps = chainOf(model, options.allowSlowLayers ?? false);
+  if (options.embeddingPaddingIds !== undefined) {
+    const padding = embeddingPaddingIds(model, options.embeddingPaddingIds);
+    steps = steps.map((st) => {
+      const id = padding.get(st.layer);
+      return id === undefined || st.rule === null ? st : { ...st, rule: embeddingRuleWithPaddingId(id) };
+    });
+  }
+  const bounds = perLayer ? perLayerBounds(steps.filter((st) => st.rule !== null || st.slow).map((st) => st.layer.name), options.maxGradNorm).bounds : null;
   const lossFn = perExampleLoss(options.loss);
   const batch = x.shape[0];
   if (batch === 0) {
     // An empty Poisson batch: nothing to clip, the sum is zero (noise is still added by the caller).
     const none = (): tf.Tensor1D => tf.zeros([0]) as tf.Tensor1D;
-    return { perExampleNorms: none(), clipFactors: none(), losses: none(), grads: model.trainableWeights.map((w) => tf.zeros(w.shape as number[])) };
+    const grads = model.trainableWeights.map((w) => tf.zeros(w.shape as number[]));
+    if (bounds === null) return { perExampleNorms: none(), clipFactors: none(), losses: none(), grads };
+    const empty = (): tf.Tensor2D => tf.zeros([0, bounds.length]) as tf.Tensor2D;
+    return { perExampleNorms: none(), clipFactors: empty(), perLayerNorms: empty(), losses: none(), grads };
   }
 
   return tf.tidy(() => {
@@ -142,6 +185,12 @@ export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
       slowPerExample.push(slowVars.map((v) => gi[v.name]));
     }
 
+    if (bounds !== null) {
+      const clipped = clipPerLayer(steps, inputs, g, slowPerExample, bounds, batch);
+      for (const t of inputs) if (t !== x) t.dispose();
+      return { ...clipped, losses: losses as unknown as tf.Tensor1D };
+    }
+
     let normsSq: tf.Tensor1D = tf.zeros([batch]);
     if (slowPerExample.length > 0) {
       const slowNorms = tf.stack(slowPerExample.map((gs) => tf.addN(gs.map((t) => tf.sum(tf.square(t))))));
@@ -176,4 +225,55 @@ export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
     for (const t of inputs) if (t !== x) t.dispose(); // kept intermediates; never the caller's input
     return { perExampleNorms, clipFactors, grads, losses: losses as unknown as tf.Tensor1D };
   });
+}
+
+/**
+ * Per-layer clipping: each clipped layer's per-example norms, its own factors c_il = min(1, C_l/(n_il +
+ * 1e-6)), and its clipped sum with those factors. Runs inside the caller's `tf.tidy`.
+ */
+function clipPerLayer(
+  steps: readonly Step[],
+  inputs: readonly tf.Tensor[],
+  g: readonly tf.Tensor[],
+  slowPerExample: readonly tf.Tensor[][],
+  bounds: readonly number[],
+  batch: number,
+): Pick<ClippedGradients, 'perExampleNorms' | 'clipFactors' | 'perLayerNorms' | 'grads'> {
+  // ‖∇_l L_i‖², clamped at 0 (the ghost form can round slightly negative, see the flat path).
+  const squares: tf.Tensor1D[] = [];
+  let k = 0;
+  let slowIndex = 0;
+  for (const { layer, rule, slow } of steps) {
+    if (slow) {
+      const n = layer.trainableWeights.length;
+      squares.push(tf.stack(slowPerExample.map((gs) => tf.addN(gs.slice(slowIndex, slowIndex + n).map((t) => tf.sum(tf.square(t)))))) as tf.Tensor1D);
+      slowIndex += n;
+    } else if (rule !== null) {
+      squares.push(tf.relu(rule.normsSquared(layer, inputs[k], g[k])) as tf.Tensor1D);
+      k++;
+    }
+  }
+  const norms = squares.map((sq) => tf.sqrt(sq) as tf.Tensor1D);
+  const factors = norms.map((n, l) => tf.minimum(1, tf.div(bounds[l], tf.add(n, 1e-6))) as tf.Tensor1D);
+
+  const grads: tf.Tensor[] = [];
+  k = 0;
+  slowIndex = 0;
+  let l = 0;
+  for (const { layer, rule, slow } of steps) {
+    if (slow) {
+      const c = factors[l].dataSync();
+      for (let w = 0; w < layer.trainableWeights.length; w++, slowIndex++) {
+        grads.push(tf.addN(slowPerExample.map((gs, i) => tf.mul(gs[slowIndex], c[i]))));
+      }
+      l++;
+    } else if (rule !== null) {
+      grads.push(...rule.clippedSum(layer, inputs[k], g[k], factors[l]));
+      k++;
+      l++;
+    }
+  }
+  const perExampleNorms = tf.sqrt(squares.length > 0 ? tf.addN(squares) : tf.zeros([batch])) as tf.Tensor1D;
+  const columns = (ts: tf.Tensor1D[]): tf.Tensor2D => (ts.length > 0 ? tf.stack(ts, 1) : tf.zeros([batch, 0])) as tf.Tensor2D;
+  return { perExampleNorms, clipFactors: columns(factors), perLayerNorms: columns(norms), grads };
 }

@@ -32,6 +32,11 @@ export function registerLayerRule(className: string, rule: LayerRule): void {
   rules.set(className, rule);
 }
 
+/** The rule registered for a layer class, if any (no checks; see {@link ruleFor}). */
+export function registeredRule(className: string): LayerRule | undefined {
+  return rules.get(className);
+}
+
 /** The class names that have a rule, sorted. */
 export function supportedLayerClasses(): string[] {
   return [...rules.keys()].sort();

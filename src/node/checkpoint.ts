@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError, type AccountantKind, type AccountantState } from '../../accountant/index.js';
 import { fileIOHandler, writeFileAtomic } from '../io/fileModelIO.js';
+import type { ClippingMode } from '../kernels/clippedGradients.js';
 import type { LossSpec } from '../kernels/perExampleLoss.js';
 import { makePrivate, type PrivateTraining } from '../makePrivate.js';
 
@@ -17,7 +18,10 @@ type NamedTensor = { name: string; tensor: tf.Tensor };
 interface PrivacyFile {
   readonly version: 1;
   readonly options: {
-    readonly maxGradNorm: number;
+    readonly maxGradNorm: number | number[];
+    /** Absent in checkpoints written before per-layer clipping: 'flat'. */
+    readonly clipping?: ClippingMode;
+    readonly embeddingPaddingIds?: Record<string, number>;
     readonly noiseMultiplier: number;
     readonly sampleRate: number;
     readonly datasetSize: number;
@@ -65,7 +69,9 @@ export async function saveCheckpoint(priv: PrivateTraining, dir: string): Promis
   const privacy: PrivacyFile = {
     version: 1,
     options: {
-      maxGradNorm: o.maxGradNorm,
+      maxGradNorm: typeof o.maxGradNorm === 'number' ? o.maxGradNorm : [...o.maxGradNorm],
+      clipping: o.clipping ?? 'flat',
+      ...(o.embeddingPaddingIds === undefined ? {} : { embeddingPaddingIds: { ...o.embeddingPaddingIds } }),
       noiseMultiplier: o.noiseMultiplier,
       sampleRate: o.sampleRate,
       datasetSize: o.datasetSize,
@@ -116,6 +122,8 @@ export async function loadCheckpoint(
     optimizer: parts.optimizer,
     loss,
     maxGradNorm: o.maxGradNorm,
+    ...(o.clipping === undefined ? {} : { clipping: o.clipping }),
+    ...(o.embeddingPaddingIds === undefined ? {} : { embeddingPaddingIds: o.embeddingPaddingIds }),
     noiseMultiplier: o.noiseMultiplier,
     sampleRate: o.sampleRate,
     datasetSize: o.datasetSize,

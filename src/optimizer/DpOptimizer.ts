@@ -5,9 +5,14 @@
  * q·N (`scaleGradients`; dividing by the drawn size leaks the batch size, Opacus #819), and hand the
  * result to the wrapped optimizer's `applyGradients`. Each step is announced to `onStep` listeners;
  * accounting subscribes there, so this module does not know about accountants.
+ *
+ * With per-layer clipping (bounds C_l) the clipped sum's L2 sensitivity is C = √(Σ_l C_l²), and the noise
+ * is N(0, σ²C²) on every coordinate, as in Opacus' `DPPerLayerOptimizer` (McMahan et al. 2018, §3): the
+ * accounting of a Gaussian step with multiplier σ is unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
+import { clippedLayers, clippingMode, embeddingPaddingIds, flatBound, paddingRows, perLayerBounds, type ClippingMode } from '../kernels/_internals/clippingPlan.js';
 import { clippedGradients, type ClippedGradients } from '../kernels/clippedGradients.js';
 import type { LossSpec } from '../kernels/perExampleLoss.js';
 import { gaussianNoise } from './gaussianNoise.js';
@@ -20,9 +25,24 @@ export interface DpOptimizerOptions {
   readonly optimizer: tf.Optimizer;
   /** Per-example loss. */
   readonly loss: LossSpec;
-  /** Clipping norm C > 0. */
-  readonly maxGradNorm: number;
-  /** σ ≥ 0: the noise standard deviation is σ·C. */
+  /**
+   * Clipping norm C > 0; with `clipping: 'per-layer'`, one bound per layer with trainable weights (in
+   * `model.trainableWeights` order), or one C split equally as C/√L.
+   */
+  readonly maxGradNorm: number | readonly number[];
+  /**
+   * Clip each example's whole gradient (`'flat'`) or each layer's part separately (`'per-layer'`; see
+   * `clippedGradients`). @defaultValue 'flat'
+   */
+  readonly clipping?: ClippingMode;
+  /**
+   * Embedding padding ids by layer name: the padding row gets no gradient and no noise, so its weights
+   * never change (see `clippedGradients`; `maskZero` does not imply one). Zeroing the noise there costs
+   * no privacy: that coordinate of the released update is the constant 0 whatever the data.
+   * @defaultValue no padding ids
+   */
+  readonly embeddingPaddingIds?: Readonly<Record<string, number>>;
+  /** σ ≥ 0: the noise standard deviation is σ·C (σ·√(Σ_l C_l²) with per-layer clipping). */
   readonly noiseMultiplier: number;
   /** q·N: the noisy sum is divided by it, whatever the drawn batch size. */
   readonly expectedBatchSize: number;
@@ -65,13 +85,23 @@ export class DpOptimizer {
   private readonly listeners: ((info: StepInfo) => void)[] = [];
   private steps = 0;
   private readonly seed: number;
+  /**
+   * L2 sensitivity of the clipped sum to adding or removing one example: C (flat), √(Σ_l C_l²)
+   * (per-layer). The noise standard deviation is σ times it.
+   */
+  readonly sensitivity: number;
 
-  /** @throws PrivkitError `INVALID_ARGUMENT` for C ≤ 0, σ < 0 or an expected batch size ≤ 0. */
+  /**
+   * @throws PrivkitError `INVALID_ARGUMENT` for C ≤ 0, per-layer bounds that do not match the model's
+   *   layers, a bad padding id, σ < 0 or an expected batch size ≤ 0.
+   */
   constructor(options: DpOptimizerOptions) {
     const { maxGradNorm, noiseMultiplier, expectedBatchSize } = options;
-    if (!(maxGradNorm > 0 && Number.isFinite(maxGradNorm))) {
-      throw new PrivkitError('INVALID_ARGUMENT', `\`maxGradNorm\` must be in (0, ∞); got ${String(maxGradNorm)}.`);
-    }
+    this.sensitivity =
+      clippingMode(options.clipping) === 'per-layer'
+        ? perLayerBounds(clippedLayers(options.model).map((l) => l.name), maxGradNorm).sensitivity
+        : flatBound(maxGradNorm);
+    if (options.embeddingPaddingIds !== undefined) embeddingPaddingIds(options.model, options.embeddingPaddingIds); // fail early
     if (!(noiseMultiplier >= 0 && Number.isFinite(noiseMultiplier))) {
       throw new PrivkitError('INVALID_ARGUMENT', `\`noiseMultiplier\` must be in [0, ∞); got ${String(noiseMultiplier)}.`);
     }
@@ -136,6 +166,7 @@ export class DpOptimizer {
       sums = previous === null ? clipped.grads : clipped.grads.map((g, i) => tf.add(previous[i], g));
       if (previous !== null) tf.dispose([...previous, ...clipped.grads]);
       tf.dispose([clipped.perExampleNorms, clipped.clipFactors, clipped.losses]);
+      if (clipped.perLayerNorms !== undefined) clipped.perLayerNorms.dispose();
       if (xs !== x) tf.dispose([xs, ys]);
       if (size <= 0) break;
     }
@@ -164,19 +195,37 @@ export class DpOptimizer {
 
   /** Σ_i clip(∇θ L_i) over the batch (the caller disposes the result). */
   clipAndAccumulate(x: tf.Tensor, y: tf.Tensor): ClippedGradients {
-    const { model, loss, maxGradNorm, allowSlowLayers } = this.options;
-    return clippedGradients(model, x, y, { loss, maxGradNorm, allowSlowLayers: allowSlowLayers ?? false });
+    const { model, loss, maxGradNorm, allowSlowLayers, clipping, embeddingPaddingIds: padding } = this.options;
+    return clippedGradients(model, x, y, {
+      loss,
+      maxGradNorm,
+      allowSlowLayers: allowSlowLayers ?? false,
+      ...(clipping === undefined ? {} : { clipping }),
+      ...(padding === undefined ? {} : { embeddingPaddingIds: padding }),
+    });
   }
 
-  /** Adds N(0, (σC)²) to each summed gradient; new tensors. */
+  /**
+   * Adds N(0, (σC)²) to each summed gradient (C = {@link DpOptimizer.sensitivity}); new tensors. An
+   * Embedding padding row gets no noise: its clipped sum is exactly 0 for every batch, so releasing 0
+   * there is post-processing of a fixed coordinate and costs no privacy; the other coordinates' noise is
+   * drawn exactly as without padding ids.
+   */
   addNoise(grads: tf.Tensor[]): tf.Tensor[] {
-    const std = this.options.noiseMultiplier * this.options.maxGradNorm;
+    const std = this.options.noiseMultiplier * this.sensitivity;
+    const padding = this.options.embeddingPaddingIds === undefined ? null : paddingRows(this.options.model, this.options.embeddingPaddingIds);
     return grads.map((g, i) =>
       tf.tidy(() => {
         if (std === 0) return tf.clone(g);
         // A distinct seed per step and per tensor: the sequence is reproducible from `seed`.
         const source = this.options.secureNoise ? ('secure' as const) : { seed: (this.seed + this.steps * 1_000_003 + i * 7919) % 2 ** 32 };
-        const noise = gaussianNoise(g.shape, std, source);
+        let noise = gaussianNoise(g.shape, std, source);
+        const row = padding?.get(i);
+        if (row !== undefined) {
+          const keep = new Float32Array(g.shape[0]).fill(1);
+          keep[row] = 0;
+          noise = tf.mul(noise, tf.tensor2d(keep, [g.shape[0], 1]));
+        }
         return tf.add(g, noise);
       }),
     );

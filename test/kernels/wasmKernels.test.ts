@@ -107,6 +107,23 @@ describe('wasm kernels registered by privkit', () => {
     wasm.forEach((w, i) => expect(maxRelDiff(w, cpu[i])).toBeLessThan(1e-4));
   });
 
+  it.each(['cnn', 'embedding'] as const)('per-layer clipping (and a padding id on the embedding) of a %s on wasm matches cpu', async (kind) => {
+    const compute = () => {
+      const model = smallModel(kind);
+      const [x, y] = smallBatch(kind);
+      const pad = kind === 'embedding' ? { embeddingPaddingIds: { [model.layers[0].name]: (x.dataSync() as ArrayLike<number>)[0] } } : {};
+      const bounds = kind === 'cnn' ? [0.2, 0.1, 0.3] : [0.05, 0.2];
+      const out = clippedGradients(model, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: bounds, clipping: 'per-layer', ...pad });
+      const values = [out.perExampleNorms, out.clipFactors, ...out.grads].map((t) => Array.from(t.dataSync()));
+      tf.dispose([x, y, out.perExampleNorms, out.clipFactors, out.losses, ...out.grads, ...(out.perLayerNorms ? [out.perLayerNorms] : [])]);
+      model.dispose();
+      return values;
+    };
+    const wasm = await on('wasm', compute);
+    const cpu = await on('cpu', compute);
+    wasm.forEach((w, i) => expect(maxRelDiff(w, cpu[i])).toBeLessThan(1e-4));
+  });
+
   it.each(['cnn', 'embedding'] as const)('a non-private %s training step on wasm matches cpu', async (kind) => {
     const step = () => {
       const model = smallModel(kind);

@@ -4,6 +4,10 @@
  * (Li, Tramèr, Liang & Hashimoto 2022, on embedding layers), without a V × d tensor per example; the
  * first form is used, O(B·T·d). The clipped sum Σ_i c_i ∇E_i adds the rows c_i·g_it at ids x_it: a
  * ScatterNd with summed duplicates (the wasm backend has ScatterNd but no UnsortedSegmentSum).
+ *
+ * A padding id p (PyTorch's `nn.Embedding(padding_idx=p)`): row p gets no gradient. Zeroing g_it at the
+ * positions where x_it = p removes exactly row p's term from ∇E_i, so the norm becomes
+ * Σ_{v ≠ p} ‖Σ_{t: x_it = v} g_it‖² and row p of the clipped sum is 0 (see {@link embeddingRuleWithPaddingId}).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AnyLayer, LayerRule } from './LayerRule.js';
@@ -65,3 +69,24 @@ export const embeddingRule: LayerRule = {
     return [tf.scatterND(tf.reshape(x, [-1, 1]), rows, [e.inputDim, e.outputDim])];
   },
 };
+
+/**
+ * The embedding rule for a table whose row `paddingId` receives no gradient (PyTorch's
+ * `nn.Embedding(padding_idx)`): that row is left out of each example's norm and is zero in the clipped
+ * sum. The forward pass is unchanged (the padding row's vector still reaches the next layer).
+ * @param paddingId - the padding row, an integer in [0, inputDim) (validated by the caller).
+ * @returns a rule.
+ * @example
+ * ```ts
+ * const rule = embeddingRuleWithPaddingId(0);
+ * ```
+ */
+export function embeddingRuleWithPaddingId(paddingId: number): LayerRule {
+  // g_it·1[x_it ≠ p]: a [B, …, 1] mask broadcast over the embedding axis.
+  const masked = (a: tf.Tensor, g: tf.Tensor): tf.Tensor => tf.mul(g, tf.expandDims(tf.cast(tf.notEqual(tf.cast(a, 'int32'), paddingId), g.dtype), -1));
+  return {
+    ...embeddingRule,
+    normsSquared: (layer, a, g) => embeddingRule.normsSquared(layer, a, masked(a, g)),
+    clippedSum: (layer, a, g, c) => embeddingRule.clippedSum(layer, a, masked(a, g), c),
+  };
+}
