@@ -5,20 +5,15 @@
  * writes the weights, then `model.json`, each to a temporary file renamed into place, so a crash never
  * leaves a half-written model. Anything missing or malformed is `BAD_MODEL_FILE` naming the path.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
+
+export { writeFileAtomic };
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
-
-/** Writes `data` to `path` atomically (temporary file + rename). */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 function concat(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
   if (!Array.isArray(data)) return new Uint8Array(data);
