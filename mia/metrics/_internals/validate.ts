@@ -1,0 +1,79 @@
+/**
+ * Input checks shared by the membership-inference metrics. Messages follow the house form
+ * "`name` must be …; got ….", and are built only on failure.
+ */
+import { PrivkitError } from '../../../accountant/index.js';
+import type { RocCurve } from '../rocCurve.js';
+
+/** Formats a value for an error message: numbers as JS prints them, everything else as JSON. */
+export function show(value: unknown): string {
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws `INVALID_ARGUMENT` with the given message and details. */
+export function invalid(message: string, details: Record<string, unknown>): never {
+  throw new PrivkitError('INVALID_ARGUMENT', message, details);
+}
+
+/** Throws unless `value` is array-like (has a numeric `length`). */
+export function requireArrayLike(name: string, value: unknown): void {
+  const ok = value !== null && typeof value === 'object' && typeof (value as { length?: unknown }).length === 'number';
+  if (!ok) invalid(`\`${name}\` must be an array; got ${show(value)}.`, { field: name });
+}
+
+/** Throws unless `value` is a number in [0, 1] (NaN fails). */
+export function requireFraction(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    invalid(`\`${name}\` must be in [0, 1]; got ${show(value)}.`, { field: name, value, range: '[0, 1]' });
+  }
+  return value;
+}
+
+/**
+ * Throws unless `roc` looks like a {@link RocCurve}: three arrays of one non-zero length, with FPR
+ * and TPR in [0, 1] and non-decreasing (the order every curve of this module has).
+ */
+export function requireRoc(name: string, roc: unknown): RocCurve {
+  if (roc === null || typeof roc !== 'object') {
+    invalid(`\`${name}\` must be a RocCurve { fpr, tpr, thresholds }; got ${show(roc)}.`, { field: name });
+  }
+  const r = roc as Partial<Record<'fpr' | 'tpr' | 'thresholds', unknown>>;
+  for (const key of ['fpr', 'tpr', 'thresholds'] as const) requireArrayLike(`${name}.${key}`, r[key]);
+  const fpr = r.fpr as ArrayLike<number>;
+  const tpr = r.tpr as ArrayLike<number>;
+  const thresholds = r.thresholds as ArrayLike<number>;
+  const n = fpr.length;
+  if (n === 0) invalid(`\`${name}\` must have at least one point; got 0.`, { field: name });
+  if (tpr.length !== n || thresholds.length !== n) {
+    invalid(
+      `\`${name}.fpr\`, \`${name}.tpr\` and \`${name}.thresholds\` must have the same length; got ${n}, ${tpr.length} and ${thresholds.length}.`,
+      { field: name },
+    );
+  }
+  for (const [key, values] of [
+    ['fpr', fpr],
+    ['tpr', tpr],
+  ] as const) {
+    let previous = 0;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
+        invalid(`\`${name}.${key}[${i}]\` must be in [0, 1]; got ${show(v)}.`, { field: `${name}.${key}`, index: i, value: v });
+      }
+      if (v < previous) {
+        invalid(`\`${name}.${key}\` must be non-decreasing; got ${show(v)} at index ${i} after ${show(previous)}.`, {
+          field: `${name}.${key}`,
+          index: i,
+          value: v,
+        });
+      }
+      previous = v;
+    }
+  }
+  return roc as RocCurve;
+}
