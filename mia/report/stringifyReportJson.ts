@@ -1,0 +1,33 @@
+/**
+ * JSON for reports, without JSON's silent losses: `JSON.stringify` turns `Infinity` and `NaN` into
+ * `null` (an ε of `Infinity` would read as "no value") and typed arrays into `{"0": …}` objects.
+ */
+
+/**
+ * Serialises `value` as JSON for `report.json`. Non-finite numbers become the strings `"Infinity"`,
+ * `"-Infinity"` and `"NaN"` (what `Number(…)` parses back); typed arrays become plain arrays; bigints
+ * become decimal strings. Everything else is as `JSON.stringify`.
+ *
+ * @param value - what to serialise.
+ * @param indent - spaces per indentation level; 0 for one line.
+ * @defaultValue indent = 2
+ * @returns the JSON text (`"null"` when `value` is `undefined`).
+ * @example
+ * ```ts
+ * stringifyReportJson({ epsilon: Infinity, scores: new Float64Array([0.5]) }, 0);
+ * // '{"epsilon":"Infinity","scores":[0.5]}'
+ * ```
+ */
+export function stringifyReportJson(value: unknown, indent = 2): string {
+  const text = JSON.stringify(value, replacer, indent > 0 ? indent : undefined);
+  return text === undefined ? 'null' : text;
+}
+
+function replacer(this: unknown, _key: string, value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<number | bigint>);
+  }
+  return value;
+}
