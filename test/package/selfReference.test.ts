@@ -18,7 +18,10 @@ describe('package self-reference', () => {
     const r = runNode(`
       const main = await import('privkit');
       const acc = await import('privkit/accountant');
-      await import('privkit/mia');
+      const mia = await import('privkit/mia');
+      if (typeof mia.auditMembership !== 'function') throw new Error('privkit/mia lacks auditMembership');
+      const miaNode = await import('privkit/mia/node');
+      if (typeof miaNode.fileShadowRunner !== 'function') throw new Error('privkit/mia/node lacks fileShadowRunner');
       const testing = await import('privkit/testing');
       const node = await import('privkit/node');
       if (typeof node.loadDataset !== 'function') throw new Error('privkit/node lacks loadDataset');
@@ -32,7 +35,7 @@ describe('package self-reference', () => {
     expect(out.same).toBe(true);
   });
 
-  it('the main entry point imports nothing Node-only: fs and friends live behind privkit/node', () => {
+  it.each(['dist/src/index.js', 'dist/mia/index.js'])('%s imports nothing Node-only: fs and friends live behind privkit/node and privkit/mia/node', (entry) => {
     const r = runNode(`
       import { readFileSync } from 'node:fs';
       import { dirname, join, resolve } from 'node:path';
@@ -47,7 +50,7 @@ describe('package self-reference', () => {
           else if (s.startsWith('node:') || /^(fs|path|os|child_process|worker_threads|module)$/.test(s)) bad.push(file + ': ' + s);
         }
       };
-      visit(resolve('dist/src/index.js'));
+      visit(resolve(${JSON.stringify(entry)}));
       console.log(JSON.stringify(bad));
     `);
     expect(r.status).toBe(0);
@@ -77,6 +80,6 @@ describe('package self-reference', () => {
     expect(pkg.name).toBe('privkit');
     expect(pkg.type).toBe('module');
     expect(pkg.bin.privkit).toBe('dist/cli/main.js');
-    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './accountant', './mia', './testing', './node']));
+    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './accountant', './mia', './mia/node', './testing', './node']));
   });
 });

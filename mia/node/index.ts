@@ -1,0 +1,8 @@
+// privkit/mia/node — the Node-only parts of the auditor: shadow-model file cache and worker threads.
+export { fileShadowRunner } from './fileShadowRunner.js';
+export type { FileShadowRunnerOptions } from './fileShadowRunner.js';
+export { fileShadowStore, shadowCacheKey, describeShadowCache } from './fileShadowStore.js';
+export { trainShadowsInWorkers } from './trainShadowsInWorkers.js';
+export type { TrainShadowsInWorkersOptions } from './trainShadowsInWorkers.js';
+export { writeReport } from '../report/writeReport.js';
+export type { WrittenReport } from '../report/writeReport.js';

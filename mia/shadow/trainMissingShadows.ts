@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs';
+import { batchedStages, trainDenseBatch } from './batchedDenseTraining.js';
+import { buildShadowModel } from './buildShadowModel.js';
+import { queryLogits } from './queryLogits.js';
+import { maskIndices } from './shadowBatches.js';
+import type { ShadowStore } from './ShadowStore.js';
+import type { QueryAugmentation } from './ShadowTrainingOptions.js';
+import { trainShadowModel, type ShadowJob, type ShadowTrainingContext } from './trainShadowModel.js';
+
+/** Options of {@link trainMissingShadows}. */
+export interface TrainMissingShadowsOptions {
+  /** Query views stored with each shadow. */
+  readonly augmentation: QueryAugmentation;
+  /**
+   * Shadows trained together in one batched computation when the architecture allows it
+   * (Flatten/Dense/Activation chains, non-private recipe); 1 trains them one after another.
+   * @defaultValue 8
+   */
+  readonly batchModels?: number;
+  /** Called when a shadow is saved. */
+  readonly onShadowSaved?: (index: number) => void;
+}
+
+/**
+ * Trains, in this thread, the shadows of `jobs` that `store` does not have yet, and saves each one
+ * (weights and outputs on the population) as soon as it is finished, so an interrupted run loses at
+ * most the group in progress.
+ * @param ctx - topology, population, recipe.
+ * @param jobs - the shadows wanted.
+ * @param store - where finished shadows are.
+ * @param options - query views, grouping.
+ * @returns the indices trained by this call.
+ * @example
+ * ```ts
+ * await trainMissingShadows(ctx, jobs, memoryShadowStore(), { augmentation: 'none' });
+ * ```
+ */
+export async function trainMissingShadows(
+  ctx: ShadowTrainingContext,
+  jobs: readonly ShadowJob[],
+  store: ShadowStore,
+  options: TrainMissingShadowsOptions,
+): Promise<number[]> {
+  const missing: ShadowJob[] = [];
+  for (const job of jobs) if ((await store.load(job.index)) === null) missing.push(job);
+  if (missing.length === 0) return [];
+  const batchModels = Math.max(1, options.batchModels ?? 8);
+  let stages: ReturnType<typeof batchedStages> = null;
+  if (ctx.train.dp === undefined && batchModels > 1) {
+    const probe = await buildShadowModel(ctx.topology, 0);
+    stages = batchedStages(probe);
+    probe.dispose();
+  }
+  const finish = async (job: ShadowJob, model: tf.LayersModel): Promise<void> => {
+    try {
+      const logits = queryLogits(model, ctx.x, options.augmentation);
+      await store.save({ index: job.index, inMask: job.mask, logits }, model);
+    } finally {
+      model.dispose();
+    }
+    options.onShadowSaved?.(job.index);
+  };
+  if (stages === null) {
+    for (const job of missing) await finish(job, await trainShadowModel(ctx, job));
+    return missing.map((j) => j.index);
+  }
+  // Group by IN size (the batched trainer takes the same steps for all models of a group).
+  const bySize = new Map<number, ShadowJob[]>();
+  for (const job of missing) {
+    const size = maskIndices(job.mask).length;
+    bySize.set(size, [...(bySize.get(size) ?? []), job]);
+  }
+  for (const group of bySize.values()) {
+    for (let s = 0; s < group.length; s += batchModels) {
+      const chunk = group.slice(s, s + batchModels);
+      // Even a chunk of one goes through the batched trainer, so that a resumed run (whose chunks differ)
+      // computes every shadow exactly as an uninterrupted one.
+      const models = await trainDenseBatch(ctx, chunk, stages);
+      for (const [k, job] of chunk.entries()) await finish(job, models[k]);
+    }
+  }
+  return missing.map((j) => j.index);
+}
