@@ -8,11 +8,12 @@ import type { CliIo } from './CliIo.js';
 import { addEpsilonCommand } from './commands/epsilon.js';
 import { addNoiseCommand } from './commands/noise.js';
 import { addTrainCommand } from './commands/train.js';
+import { addAuditCommand } from './commands/audit.js';
 import { errorLine } from './_internals/format.js';
 import { packageVersion } from './_internals/packageVersion.js';
 
 /** What is printed, as the single stderr line, when no (or an unknown) command is given to `help`. */
-const MISSING_COMMAND = 'privkit: expected a command: epsilon, noise or train (see privkit --help)\n';
+const MISSING_COMMAND = 'privkit: expected a command: epsilon, noise, train or audit (see privkit --help)\n';
 
 /**
  * Builds the `privkit` program. Results, `--help` and `--version` go to `io.stdout`; every error is
@@ -50,6 +51,7 @@ export function buildProgram(io: CliIo): Command {
   addEpsilonCommand(program, io);
   addNoiseCommand(program, io);
   addTrainCommand(program, io);
+  addAuditCommand(program, io);
   program.addHelpText(
     'after',
     `

@@ -1,0 +1,312 @@
+/**
+ * The run of `privkit audit mia` (loads tfjs): data, members, model, shadow runner with cache and
+ * workers, the attacks, and the outputs (report.json, report.html, scores.csv), all written only once
+ * everything has succeeded, each atomically.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { PrivkitError } from '../../accountant/index.js';
+import {
+  auditFromLogits,
+  auditMembership,
+  downsampleRoc,
+  membershipMask,
+  miaReportDocument,
+  trainShadowModels,
+  type AttackData,
+  type AttackName,
+  type MembershipAudit,
+  type MembershipData,
+} from '../../mia/index.js';
+import { fileShadowRunner, writeReport } from '../../mia/node/index.js';
+import { loadDataset, loadModel, writeFileAtomic } from '../../src/node/index.js';
+import { useBackend, type BackendChoice } from '../../src/index.js';
+import type { CliIo } from '../CliIo.js';
+
+/** Validated settings of `privkit audit mia`. */
+export interface AuditMiaSettings {
+  readonly out: string;
+  readonly attacks: AttackName[];
+  /** Path of the members file. */
+  readonly members: string;
+  readonly seed: number;
+  readonly backend: BackendChoice;
+  readonly source:
+    | { readonly scores: string }
+    | {
+        readonly model: string;
+        readonly data: string;
+        readonly labelColumn: string;
+        readonly populationSize?: number;
+        readonly shadowModels: number;
+        readonly train: { epochs: number; batchSize: number; learningRate: number; optimizer: 'adam' | 'sgd' };
+        readonly jobs: number;
+        readonly cache?: string;
+        readonly shard?: { index: number; count: number };
+      };
+}
+
+/** What the run produced. */
+export type AuditMiaResult =
+  | { readonly kind: 'audit'; readonly audit: MembershipAudit; readonly summary: AuditSummaryJson; readonly wrote: string[] }
+  | { readonly kind: 'shard'; readonly shard: string; readonly shadowModels: number; readonly trained: number[] };
+
+/** The `--json` object (also the head of report.json). */
+export interface AuditSummaryJson {
+  readonly attacks: { name: string; auc: number; tprAtFpr: Record<string, number>; advantage: number }[];
+  readonly members: number;
+  readonly nonMembers: number;
+  readonly shadowModels: number;
+}
+
+/**
+ * Reads a members file: one 0-based row index per line (blank lines and `#` comments skipped).
+ * @param path - the file.
+ * @returns the indices, in file order.
+ * @throws PrivkitError `BAD_DATA_FILE` naming the line of anything that is not a non-negative integer.
+ * @example
+ * ```ts
+ * readMembers('runs/m/members.txt');
+ * ```
+ */
+export function readMembers(path: string): number[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new PrivkitError('BAD_DATA_FILE', `cannot read --members ${path}: ${(e as Error).message}`, { path });
+  }
+  const out: number[] = [];
+  text.split(/\r?\n/).forEach((line, k) => {
+    const t = line.replace(/#.*/, '').trim();
+    if (t === '') return;
+    if (!/^\d+$/.test(t)) throw new PrivkitError('BAD_DATA_FILE', `--members ${path} line ${k + 1}: expected a 0-based row index; got ${JSON.stringify(t)}`, { path });
+    out.push(Number(t));
+  });
+  return out;
+}
+
+/**
+ * Reads a `--scores` file: `{"labels": [n], "target": [[k logits] × n], "shadows": [{"logits": [[k] × n],
+ * "inMask": [n of 0/1]}]}` (logits or log-probabilities, one row per example).
+ * @param path - the JSON file.
+ * @returns the attack data (one query view).
+ * @throws PrivkitError `BAD_DATA_FILE` for unreadable JSON or ragged arrays, naming the field.
+ * @example
+ * ```ts
+ * const data = readScoresFile('scores.json');
+ * ```
+ */
+export function readScoresFile(path: string): AttackData {
+  let raw: { labels?: unknown; target?: unknown; shadows?: unknown };
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8')) as typeof raw;
+  } catch (e) {
+    throw new PrivkitError('BAD_DATA_FILE', `cannot read --scores ${path}: ${(e as Error).message}`, { path });
+  }
+  const bad = (what: string): PrivkitError => new PrivkitError('BAD_DATA_FILE', `--scores ${path}: ${what}`, { path });
+  if (!Array.isArray(raw.labels) || !raw.labels.every((l) => Number.isInteger(l))) throw bad('"labels" must be an array of integer class labels');
+  const n = raw.labels.length;
+  const matrix = (m: unknown, name: string): { values: Float32Array; k: number } => {
+    if (!Array.isArray(m) || m.length !== n) throw bad(`"${name}" must have one row of logits per example (${n})`);
+    const k = Array.isArray(m[0]) ? (m[0] as unknown[]).length : 0;
+    const values = new Float32Array(n * k);
+    m.forEach((row, i) => {
+      if (!Array.isArray(row) || row.length !== k || !row.every((v) => typeof v === 'number')) throw bad(`"${name}" row ${i} must be ${k} numbers`);
+      values.set(row as number[], i * k);
+    });
+    return { values, k };
+  };
+  const target = matrix(raw.target, 'target');
+  if (!Array.isArray(raw.shadows)) throw bad('"shadows" must be an array of {"logits", "inMask"}');
+  const shadows = raw.shadows.map((s: { logits?: unknown; inMask?: unknown }, j) => {
+    const logits = matrix(s.logits, `shadows[${j}].logits`);
+    if (logits.k !== target.k) throw bad(`"shadows[${j}].logits" has ${logits.k} classes; the target has ${target.k}`);
+    if (!Array.isArray(s.inMask) || s.inMask.length !== n || !s.inMask.every((v) => v === 0 || v === 1)) throw bad(`"shadows[${j}].inMask" must be ${n} values 0 or 1`);
+    return { logits: { views: [logits.values] }, inMask: Uint8Array.from(s.inMask as number[]) };
+  });
+  return { numExamples: n, numClasses: target.k, labels: Int32Array.from(raw.labels as number[]), target: { views: [target.values] }, shadows };
+}
+
+function population(source: Extract<AuditMiaSettings['source'], { model: string }>): MembershipData {
+  const d = source.data.startsWith('dataset:') ? loadDataset(source.data, { split: 'all', seed: 0 }) : loadDataset(source.data, { labelColumn: source.labelColumn });
+  const n = d.y.length;
+  const size = source.populationSize;
+  if (size === undefined) return d;
+  if (size > n) throw new PrivkitError('INVALID_ARGUMENT', `--population-size must be at most the ${n} rows of --data; got ${size}.`);
+  const per = d.x.length / n;
+  return { ...d, x: d.x.slice(0, size * per), y: d.y.slice(0, size) };
+}
+
+function shadowProgress(io: CliIo, total: number, label: string): { saved(): void; stop(): void } {
+  let done = 0;
+  const columns = io.stderrTerminal?.columns;
+  if (columns === undefined) {
+    return {
+      saved: () => io.stderr(`${label}: ${++done}/${total}\n`),
+      stop: () => {},
+    };
+  }
+  const stream = { write: (s: string) => (io.stderr(s), true), isTTY: true, columns, cursorTo: () => true, clearLine: () => true, moveCursor: () => true } as unknown as NodeJS.WriteStream;
+  const bar = new cliProgress.SingleBar({ stream, format: `${label} [{bar}] {value}/{total} | {duration_formatted}`, hideCursor: false, clearOnComplete: false }, cliProgress.Presets.shades_classic);
+  bar.start(total, 0);
+  return {
+    saved: () => bar.update(++done),
+    stop: () => bar.stop(),
+  };
+}
+
+/**
+ * Runs `privkit audit mia`.
+ * @param settings - validated flags.
+ * @param io - progress goes to stderr.
+ * @returns the audit (and the files written), or what a `--shard` run trained.
+ * @example
+ * ```ts
+ * const result = await runAuditMia(parseAuditMiaFlags(flags), io);
+ * ```
+ */
+export async function runAuditMia(settings: AuditMiaSettings, io: CliIo): Promise<AuditMiaResult> {
+  const { source } = settings;
+  let audit: MembershipAudit;
+  let reportSettings: Record<string, unknown>;
+  if ('scores' in source) {
+    const data = readScoresFile(source.scores);
+    audit = auditFromLogits(data, membershipMask(readMembers(settings.members), data.numExamples), { attacks: settings.attacks });
+    reportSettings = { scores: source.scores, attacks: settings.attacks };
+  } else {
+    const backend = await useBackend(settings.backend);
+    const data = population(source);
+    const members = readMembers(settings.members);
+    membershipMask(members, data.y.length);
+    const targetModel = await loadModel(source.model);
+    const total = source.shard === undefined ? source.shadowModels : Math.ceil((source.shadowModels - source.shard.index) / source.shard.count);
+    const progress = shadowProgress(io, total, 'shadow models');
+    const runner = fileShadowRunner({
+      cacheDir: source.cache,
+      workers: source.jobs,
+      backend: settings.backend === 'auto' ? backend : settings.backend,
+      onShadowSaved: () => progress.saved(),
+    });
+    const shadow = { count: source.shadowModels, train: source.train, runner };
+    try {
+      if (source.shard !== undefined) {
+        const trained: number[] = [];
+        const spy = fileShadowRunner({
+          cacheDir: source.cache,
+          workers: source.jobs,
+          backend: settings.backend === 'auto' ? backend : settings.backend,
+          onShadowSaved: (i) => {
+            trained.push(i);
+            progress.saved();
+          },
+        });
+        await trainShadowModels({ targetModel, data, shadow: { ...shadow, runner: spy }, seed: settings.seed, shard: source.shard });
+        return { kind: 'shard', shard: `${source.shard.index}/${source.shard.count}`, shadowModels: source.shadowModels, trained: trained.sort((a, b) => a - b) };
+      }
+      audit = await auditMembership({ targetModel, data, members, attacks: settings.attacks, shadow, seed: settings.seed });
+    } finally {
+      progress.stop();
+      targetModel.dispose();
+    }
+    reportSettings = {
+      model: source.model,
+      data: source.data,
+      populationSize: data.y.length,
+      attacks: settings.attacks,
+      shadowModels: source.shadowModels,
+      ...source.train,
+      seed: settings.seed,
+      backend,
+      jobs: source.jobs,
+      cache: source.cache ?? null,
+    };
+  }
+  const summary = summaryJson(audit);
+  const doc = miaReportDocument({
+    attacks: audit.attacks.map((a) => ({
+      name: a.name,
+      auc: a.auc,
+      tprAtFpr: a.tprAtFpr,
+      advantage: a.advantage,
+      roc: a.roc,
+      memberScores: a.scores.filter((_, i) => audit.isMember[i] === 1),
+      nonMemberScores: a.scores.filter((_, i) => audit.isMember[i] === 0),
+      perClass: a.perClass,
+    })),
+    members: audit.members,
+    nonMembers: audit.nonMembers,
+    shadowModels: audit.shadowModels,
+    settings: reportSettings,
+  });
+  const json = {
+    ...summary,
+    settings: reportSettings,
+    details: audit.attacks.map((a) => ({ name: a.name, balancedAccuracy: a.balancedAccuracy, perClass: a.perClass, roc: thinRoc(a.roc) })),
+  };
+  const csv = scoresCsv(audit);
+  await writeReport(settings.out, doc, json);
+  writeFileAtomic(join(settings.out, 'scores.csv'), csv);
+  return { kind: 'audit', audit, summary, wrote: ['report.json', 'report.html', 'scores.csv'].map((f) => join(settings.out, f)) };
+}
+
+function thinRoc(roc: MembershipAudit['attacks'][number]['roc']): { fpr: number[]; tpr: number[] } {
+  const r = downsampleRoc(roc, 400);
+  return { fpr: Array.from(r.fpr), tpr: Array.from(r.tpr) };
+}
+
+function summaryJson(audit: MembershipAudit): AuditSummaryJson {
+  return {
+    attacks: audit.attacks.map((a) => ({ name: a.name, auc: a.auc, tprAtFpr: a.tprAtFpr, advantage: a.advantage })),
+    members: audit.members,
+    nonMembers: audit.nonMembers,
+    shadowModels: audit.shadowModels,
+  };
+}
+
+function scoresCsv(audit: MembershipAudit): string {
+  const head = ['row', 'member', ...audit.attacks.map((a) => a.name)].join(',');
+  const lines = [head];
+  for (let i = 0; i < audit.isMember.length; i++) lines.push([i, audit.isMember[i], ...audit.attacks.map((a) => a.scores[i])].join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The `--json` line.
+ * @param result - the run's result.
+ * @returns one line of JSON.
+ * @example
+ * ```ts
+ * io.stdout(auditJson(result));
+ * ```
+ */
+export function auditJson(result: AuditMiaResult): string {
+  if (result.kind === 'shard') return `${JSON.stringify({ shard: result.shard, shadowModels: result.shadowModels, trained: result.trained })}\n`;
+  return `${JSON.stringify(result.summary)}\n`;
+}
+
+/**
+ * The human summary: one line per attack, then the files written.
+ * @param result - the run's result.
+ * @returns text lines.
+ * @example
+ * ```ts
+ * io.stdout(formatAuditReport(result, settings));
+ * ```
+ */
+export function formatAuditReport(result: AuditMiaResult): string {
+  if (result.kind === 'shard') {
+    return `Shard ${result.shard}: trained ${result.trained.length} shadow models (${result.trained.join(', ') || 'none missing'}) into the cache\n`;
+  }
+  const s = result.summary;
+  const pct = (x: number | undefined): string => (x === undefined ? '—' : `${(100 * x).toFixed(2)}%`);
+  const rows = s.attacks.map(
+    (a) => `  ${a.name.padEnd(13)} AUC ${a.auc.toFixed(4)}  TPR@0.1%FPR ${pct(a.tprAtFpr['0.001']).padStart(7)}  TPR@1%FPR ${pct(a.tprAtFpr['0.01']).padStart(7)}  advantage ${a.advantage.toFixed(4)}`,
+  );
+  return (
+    `Membership inference on ${s.members} members and ${s.nonMembers} non-members with ${s.shadowModels} shadow models:\n` +
+    `${rows.join('\n')}\n` +
+    `Wrote ${result.wrote.join(', ')}\n`
+  );
+}

@@ -1,0 +1,206 @@
+/**
+ * `privkit audit mia`: membership-inference audit of a saved model (shadow models, loss / Shokri /
+ * LiRA / RMIA), or of bring-your-own logits (`--scores`). Flags are validated here before tfjs is
+ * loaded; the run is in cli/_internals/auditMiaRun.ts, imported on demand.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import type { CliIo } from '../CliIo.js';
+import { jsonOption } from '../_internals/commonOptions.js';
+import { describeAllowed, parseNumericFlag, type NumericFlagSpec } from '../_internals/parseOptions.js';
+import { UsageError } from '../_internals/UsageError.js';
+import type { AuditMiaSettings } from '../_internals/auditMiaRun.js';
+
+/** The flags of `privkit audit mia`, as commander stores them (raw strings). */
+export interface AuditMiaFlags {
+  readonly model?: string;
+  readonly data?: string;
+  readonly labelColumn?: string;
+  readonly members?: string;
+  readonly scores?: string;
+  readonly attack?: string;
+  readonly shadowModels?: string;
+  readonly epochs?: string;
+  readonly batchSize?: string;
+  readonly learningRate?: string;
+  readonly optimizer?: string;
+  readonly populationSize?: string;
+  readonly jobs?: string;
+  readonly cache?: string;
+  readonly shard?: string;
+  readonly seed?: string;
+  readonly backend?: string;
+  readonly out?: string;
+  readonly json?: boolean;
+}
+
+/** The attacks by their command-line names (kept here so that parsing flags loads no tfjs). */
+export const AUDIT_ATTACKS = ['loss', 'shokri', 'lira', 'lira-offline', 'rmia'] as const;
+const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** Numeric flags of `privkit audit mia` and their ranges. */
+export const AUDIT_MIA_FLAG_SPECS = Object.freeze({
+  shadowModels: { flag: '--shadow-models', integer: true, min: 1, max: 4096 },
+  epochs: { flag: '--epochs', integer: true, min: 1, max: 100_000 },
+  batchSize: { flag: '--batch-size', integer: true, min: 1, max: 1_000_000 },
+  learningRate: { flag: '--learning-rate', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
+  populationSize: { flag: '--population-size', integer: true, min: 2, max: 100_000_000 },
+  jobs: { flag: '--jobs', integer: true, min: 1, max: 256 },
+  seed: { flag: '--seed', integer: true, min: 0, max: 2 ** 32 - 1 },
+} as const satisfies Record<string, NumericFlagSpec>);
+
+/** Defaults of the shadow recipe (Adam 1e-3, as the LiRA and RMIA papers' small models). */
+export const AUDIT_MIA_DEFAULTS = Object.freeze({ shadowModels: 16, epochs: 10, batchSize: 128, learningRate: 1e-3, optimizer: 'adam', jobs: 1, seed: 0 });
+
+function requireString(raw: string | undefined, flag: string, what: string): string {
+  if (raw === undefined || raw === '') throw new UsageError(`${flag} is required: ${what}`, flag);
+  return raw;
+}
+
+function numeric(spec: NumericFlagSpec, raw: string | undefined, fallback: number): number {
+  return raw === undefined ? fallback : parseNumericFlag(spec, raw);
+}
+
+function existingFile(raw: string, flag: string): string {
+  if (!existsSync(raw)) throw new UsageError(`${flag} ${JSON.stringify(raw)} does not exist`, flag);
+  return raw;
+}
+
+/**
+ * Validates the flags of `privkit audit mia`.
+ * @param flags - raw flags.
+ * @returns the settings of the run.
+ * @throws UsageError naming the flag: missing `--out`, neither or both of `--model`/`--scores`, a
+ *   malformed `--attack`, `--shard` or number.
+ * @example
+ * ```ts
+ * parseAuditMiaFlags({ model: 'runs/m', data: 'dataset:mnist', members: 'members.txt', out: 'audit' });
+ * ```
+ */
+export function parseAuditMiaFlags(flags: AuditMiaFlags): AuditMiaSettings {
+  const s = AUDIT_MIA_FLAG_SPECS;
+  const out = requireString(flags.out, '--out', 'the folder to write report.json, report.html and scores.csv to');
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out must be a folder; got ${JSON.stringify(out)}, which is a file`, '--out');
+  const attackRaw = flags.attack ?? 'all';
+  const attacks =
+    attackRaw === 'all'
+      ? [...AUDIT_ATTACKS]
+      : attackRaw.split(',').map((a) => {
+          const name = AUDIT_ATTACKS.find((n) => n === a.trim());
+          if (name === undefined) throw new UsageError(`--attack must be all or a comma-separated list of ${AUDIT_ATTACKS.join(', ')}; got ${JSON.stringify(a)}`, '--attack');
+          return name;
+        });
+  const members = existingFile(requireString(flags.members, '--members', 'a text file with one 0-based row index per line (the target\'s training rows)'), '--members');
+  let shard: { index: number; count: number } | undefined;
+  if (flags.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(flags.shard);
+    if (m === null || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) {
+      throw new UsageError(`--shard must be i/n with 0 ≤ i < n, e.g. 0/4; got ${JSON.stringify(flags.shard)}`, '--shard');
+    }
+    shard = { index: Number(m[1]), count: Number(m[2]) };
+    if (flags.cache === undefined) throw new UsageError('--shard needs --cache: the shard\'s shadows go to the shared cache for a final run to use', '--shard');
+  }
+  const optimizer = flags.optimizer ?? AUDIT_MIA_DEFAULTS.optimizer;
+  if (optimizer !== 'adam' && optimizer !== 'sgd') throw new UsageError(`--optimizer must be adam or sgd; got ${JSON.stringify(optimizer)}`, '--optimizer');
+  const backend = BACKENDS.find((b) => b === (flags.backend ?? 'auto'));
+  if (backend === undefined) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(flags.backend)}`, '--backend');
+  const common = {
+    out,
+    attacks,
+    members,
+    seed: numeric(s.seed, flags.seed, AUDIT_MIA_DEFAULTS.seed),
+    backend,
+  };
+  if (flags.scores !== undefined) {
+    if (flags.model !== undefined) throw new UsageError('give either --model (train shadow models) or --scores (bring your own logits), not both', '--scores');
+    return { ...common, source: { scores: existingFile(flags.scores, '--scores') } };
+  }
+  const model = existingFile(requireString(flags.model, '--model', 'the folder (or model.json) of the model to audit, or --scores'), '--model');
+  const data = requireString(flags.data, '--data', 'the population: a CSV file or dataset:mnist / dataset:fashion-mnist');
+  if (!data.startsWith('dataset:')) existingFile(data, '--data');
+  return {
+    ...common,
+    source: {
+      model,
+      data,
+      labelColumn: flags.labelColumn ?? 'label',
+      populationSize: flags.populationSize === undefined ? undefined : parseNumericFlag(s.populationSize, flags.populationSize),
+      shadowModels: numeric(s.shadowModels, flags.shadowModels, AUDIT_MIA_DEFAULTS.shadowModels),
+      train: {
+        epochs: numeric(s.epochs, flags.epochs, AUDIT_MIA_DEFAULTS.epochs),
+        batchSize: numeric(s.batchSize, flags.batchSize, AUDIT_MIA_DEFAULTS.batchSize),
+        learningRate: numeric(s.learningRate, flags.learningRate, AUDIT_MIA_DEFAULTS.learningRate),
+        optimizer,
+      },
+      jobs: numeric(s.jobs, flags.jobs, AUDIT_MIA_DEFAULTS.jobs),
+      cache: flags.cache,
+      shard,
+    },
+  };
+}
+
+/**
+ * Registers `privkit audit` and its `mia` subcommand.
+ * @param program - the root program.
+ * @param io - output streams.
+ * @returns the `audit` command.
+ * @example
+ * ```ts
+ * addAuditCommand(program, io);
+ * ```
+ */
+export function addAuditCommand(program: Command, io: CliIo): Command {
+  const audit = program.command('audit').description('audit a model: membership inference (mia)');
+  const s = AUDIT_MIA_FLAG_SPECS;
+  const d = AUDIT_MIA_DEFAULTS;
+  audit
+    .command('mia')
+    .description('membership-inference audit: shadow models, then loss / Shokri / LiRA / RMIA attacks; ROC, AUC, TPR at low FPR; report.html')
+    .addOption(new Option('--model <dir>', 'the model to audit: a folder with model.json + weights (or the model.json)'))
+    .addOption(new Option('--data <file.csv|dataset:NAME>', 'the population the shadows train on: a CSV file (rows in file order) or dataset:mnist / dataset:fashion-mnist (all rows, in the seed-0 order of privkit train)'))
+    .addOption(new Option('--label-column <name>', 'the CSV column holding the class label').default('label'))
+    .addOption(new Option('--members <file>', 'text file: one 0-based row index of --data per line, the target\'s training rows; all other rows are non-members (required)'))
+    .addOption(new Option('--scores <file>', 'bring your own model: a JSON file {"labels", "target", "shadows": [{"logits", "inMask"}]} instead of --model/--data'))
+    .addOption(new Option('--attack <names>', `all, or a comma-separated list of ${AUDIT_ATTACKS.join(', ')}`).default('all'))
+    .addOption(new Option('--shadow-models <N>', `shadow models, ${describeAllowed(s.shadowModels)}; each row is IN for half of them`).default(String(d.shadowModels)))
+    .addOption(new Option('--epochs <E>', `shadow training epochs, ${describeAllowed(s.epochs)}`).default(String(d.epochs)))
+    .addOption(new Option('--batch-size <B>', `shadow training batch size, ${describeAllowed(s.batchSize)}`).default(String(d.batchSize)))
+    .addOption(new Option('--learning-rate <L>', `shadow learning rate, ${describeAllowed(s.learningRate)}`).default(String(d.learningRate)))
+    .addOption(new Option('--optimizer <name>', 'shadow optimizer: adam or sgd').default(d.optimizer))
+    .addOption(new Option('--population-size <N>', `use only the first N rows of --data, ${describeAllowed(s.populationSize)} (default: all)`))
+    .addOption(new Option('--jobs <N>', `worker threads training shadows at once, ${describeAllowed(s.jobs)}`).default(String(d.jobs)))
+    .addOption(new Option('--cache <dir>', 'shadow-model cache: finished shadows are kept and reused (resume, other attacks, --shard)'))
+    .addOption(new Option('--shard <i/n>', 'train only shadows with index ≡ i (mod n) into --cache and exit (spread shadows over machines)'))
+    .addOption(new Option('--seed <S>', `seed of the shadows' halves, weights and batches, ${describeAllowed(s.seed)}`).default(String(d.seed)))
+    .addOption(new Option('--backend <name>', `tfjs backend: ${BACKENDS.join(', ')}`).default('auto'))
+    .addOption(new Option('--out <dir>', 'output folder: report.json, report.html, scores.csv (required)'))
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Shadows: the model's architecture (its model.json topology, fresh weights), trained with the recipe
+above on random halves of --data, each row IN for exactly half of the shadows (LiRA's design).
+Dense architectures train several shadows in one computation; --jobs adds worker threads.
+
+Attacks: loss (Yeom 2018), shokri (Shokri 2017), lira / lira-offline (Carlini 2022), rmia
+(Zarifzadeh 2024). TPR at FPR x: the best TPR of a threshold whose FPR ≤ x (no interpolation).
+
+--json prints {"attacks": [{"name", "auc", "tprAtFpr": {"0.001", "0.01", "0.1"}, "advantage"}],
+"members", "nonMembers", "shadowModels"}; report.json holds the same and more.
+
+Many machines: run "privkit audit mia ... --cache shared/ --shard i/n" for i = 0…n−1 (e.g. a
+Kubernetes Indexed Job, a Slurm array or GNU parallel), then once without --shard to attack.
+
+Example:
+  $ privkit audit mia --model runs/mnist --data dataset:mnist --population-size 2000 \\
+      --members runs/mnist/members.txt --attack lira,loss --shadow-models 16 --jobs 2 \\
+      --cache .privkit-cache --out audit --json`,
+    )
+    .action(async (flags: AuditMiaFlags) => {
+      const settings = parseAuditMiaFlags(flags);
+      const { runAuditMia, auditJson, formatAuditReport } = await import('../_internals/auditMiaRun.js');
+      const result = await runAuditMia(settings, io);
+      io.stdout(flags.json ? auditJson(result) : formatAuditReport(result));
+    });
+  return audit;
+}
