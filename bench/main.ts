@@ -4,7 +4,9 @@
  */
 import { accountantBench } from './accountant.js';
 import { dpsgdBench } from './dpsgd.js';
+import { shadowBench } from './shadows.js';
 
 const accountant = accountantBench();
 const dpsgd = await dpsgdBench();
-process.stdout.write(`${JSON.stringify({ accountant, dpsgd }, null, 2)}\n`);
+const shadows = await shadowBench();
+process.stdout.write(`${JSON.stringify({ accountant, dpsgd, shadows }, null, 2)}\n`);

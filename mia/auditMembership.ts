@@ -250,7 +250,8 @@ export interface TrainShadowModelsOptions extends Pick<AuditMembershipOptions, '
  * @param options - target (for its topology), population, shadow count and recipe, shard.
  * @param xAll - the population as a tensor, when the caller has it already.
  * @returns the store holding the shadows, the jobs (all of them, not just the shard's) and the settings.
- * @throws PrivkitError `INVALID_ARGUMENT` for a model that does not fit the data, a bad shard or augmentation.
+ * @throws PrivkitError `INVALID_ARGUMENT` for a model that does not fit the data, a label outside
+ *   [0, numClasses), a bad shard or augmentation.
  * @example
  * ```ts
  * await trainShadowModels({ targetModel, data, shadow: { count: 256, train, runner }, shard: { index: 3, count: 16 } });
@@ -263,6 +264,12 @@ export async function trainShadowModels(
   const { targetModel, data, shadow, shard } = options;
   const n = data.y.length;
   checkModelMatchesData(targetModel, data);
+  // The attacks would refuse a bad label too, but only after every shadow had been trained.
+  for (let i = 0; i < n; i++) {
+    if (!(data.y[i] >= 0 && data.y[i] < data.numClasses)) {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`labels[${i}]\` must be an integer in [0, ${data.numClasses}); got ${data.y[i]}.`);
+    }
+  }
   const augmentation = options.augmentation ?? 'none';
   if (augmentation === 'flip' && data.exampleShape.length !== 3) {
     throw new PrivkitError('INVALID_ARGUMENT', `augmentation 'flip' needs image examples [height, width, channels]; got examples shaped [${data.exampleShape.join(', ')}].`);

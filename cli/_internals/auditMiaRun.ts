@@ -106,6 +106,7 @@ export function readScoresFile(path: string): AttackData {
     throw new PrivkitError('BAD_DATA_FILE', `cannot read --scores ${path}: ${(e as Error).message}`, { path });
   }
   const bad = (what: string): PrivkitError => new PrivkitError('BAD_DATA_FILE', `--scores ${path}: ${what}`, { path });
+  if (raw === null || typeof raw !== 'object') throw bad('expected a JSON object {"labels", "target", "shadows"}');
   if (!Array.isArray(raw.labels) || !raw.labels.every((l) => Number.isInteger(l))) throw bad('"labels" must be an array of integer class labels');
   const n = raw.labels.length;
   const matrix = (m: unknown, name: string): { values: Float32Array; k: number } => {
@@ -120,7 +121,8 @@ export function readScoresFile(path: string): AttackData {
   };
   const target = matrix(raw.target, 'target');
   if (!Array.isArray(raw.shadows)) throw bad('"shadows" must be an array of {"logits", "inMask"}');
-  const shadows = raw.shadows.map((s: { logits?: unknown; inMask?: unknown }, j) => {
+  const shadows = raw.shadows.map((s: { logits?: unknown; inMask?: unknown } | null, j) => {
+    if (s === null || typeof s !== 'object') throw bad(`"shadows[${j}]" must be an object {"logits", "inMask"}`);
     const logits = matrix(s.logits, `shadows[${j}].logits`);
     if (logits.k !== target.k) throw bad(`"shadows[${j}].logits" has ${logits.k} classes; the target has ${target.k}`);
     if (!Array.isArray(s.inMask) || s.inMask.length !== n || !s.inMask.every((v) => v === 0 || v === 1)) throw bad(`"shadows[${j}].inMask" must be ${n} values 0 or 1`);

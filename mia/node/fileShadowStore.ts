@@ -10,7 +10,8 @@ import type { ShadowSettings } from '../shadow/ShadowTrainingOptions.js';
 
 /**
  * The cache key of a set of shadow settings: SHA-256 over the canonical JSON of the topology (layer
- * names removed: tfjs numbers them per process), recipe, count, seed and query views, and over the
+ * names removed: tfjs numbers them per process; a functional model's wiring refers to layers by
+ * position instead), recipe, count, seed and query views, and over the
  * population's bytes. Any change trains new shadows; nothing stale is ever reused.
  * @param settings - the settings.
  * @returns 24 hex digits.
@@ -37,15 +38,33 @@ export function shadowCacheKey(settings: ShadowSettings): string {
   return h.digest('hex').slice(0, 24);
 }
 
-function withoutNames(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutNames);
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
-    if (k === 'name' || k === 'inbound_nodes' || k === 'input_layers' || k === 'output_layers') continue;
-    out[k] = withoutNames(v);
-  }
-  return out;
+// A functional model's wiring (inbound_nodes, input_layers, output_layers) names layers: those names
+// become the layer's position in the topology, so that the wiring still counts but the names do not.
+const WIRING = new Set(['inbound_nodes', 'input_layers', 'output_layers']);
+
+function withoutNames(topology: unknown): unknown {
+  const position = new Map<string, number>();
+  const collect = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(collect);
+    if (node === null || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    const name = o.name ?? (o.config as Record<string, unknown> | undefined)?.name;
+    if (typeof o.class_name === 'string' && typeof name === 'string' && !position.has(name)) position.set(name, position.size);
+    Object.values(o).forEach(collect);
+  };
+  collect(topology);
+  const wiring = (node: unknown): unknown =>
+    Array.isArray(node) ? node.map(wiring) : typeof node === 'string' && position.has(node) ? position.get(node) : node;
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (node === null || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if (k !== 'name') out[k] = WIRING.has(k) ? wiring(v) : strip(v);
+    }
+    return out;
+  };
+  return strip(topology);
 }
 
 interface ShadowMeta {

@@ -76,7 +76,13 @@ export async function trainMissingShadows(
       // Even a chunk of one goes through the batched trainer, so that a resumed run (whose chunks differ)
       // computes every shadow exactly as an uninterrupted one.
       const models = await trainDenseBatch(ctx, chunk, stages);
-      for (const [k, job] of chunk.entries()) await finish(job, models[k]);
+      let k = 0;
+      try {
+        for (; k < chunk.length; k++) await finish(chunk[k], models[k]);
+      } finally {
+        // A failed save (finish disposes its own model) must not leak the rest of the group.
+        for (k++; k < chunk.length; k++) models[k].dispose();
+      }
     }
   }
   return missing.map((j) => j.index);
