@@ -32,6 +32,8 @@ export function positionwiseClippedSum(u: tf.Tensor3D, g: tf.Tensor3D, c: tf.Ten
   const [b, , d] = u.shape;
   const p = g.shape[2];
   const gFlat = tf.reshape(tf.mul(g, tf.reshape(c, [b, 1, 1])), [-1, p]);
-  const w = tf.matMul(tf.reshape(u, [-1, d]), gFlat, true, false);
+  // Uᵀ·G with an explicit transpose: the wasm backend runs matMul(…, transposeA = true) through a slow
+  // generic loop and only the untransposed 2-D case through XNNPACK (≈10× here on 784×256 layers).
+  const w = tf.matMul(tf.transpose(tf.reshape(u, [-1, d]) as tf.Tensor2D), gFlat as tf.Tensor2D);
   return withBias ? [w, tf.sum(gFlat, 0)] : [w];
 }
