@@ -1,0 +1,11 @@
+// privkit/mia/audit — the statistics of privacy auditing: exact binomial intervals, ε lower bounds
+// from many training runs (Jagielski et al. 2020; GDP, Nasr et al. 2023) and from one run (Steinke,
+// Nasr & Jagielski 2023). Plain numbers, no tfjs; browser-safe.
+export { clopperPearson } from './clopperPearson.js';
+export type { ClopperPearsonInterval, ClopperPearsonSide } from './clopperPearson.js';
+export { auditMultiRun } from './auditMultiRun.js';
+export type { AuditMultiRunOptions, MultiRunAudit } from './auditMultiRun.js';
+export { epsilonLowerBound } from './epsilonLowerBound.js';
+export type { EpsilonLowerBoundOptions } from './epsilonLowerBound.js';
+export { auditOneRun } from './auditOneRun.js';
+export type { AuditOneRunOptions, OneRunAudit, GuessCounts } from './auditOneRun.js';
