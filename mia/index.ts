@@ -41,3 +41,23 @@ export { rocCurve, auc, tprAtFpr, membershipAdvantage, balancedAccuracy, summari
 export type { RocCurve, AttackSummary, AttackClassSummary, SummarizeAttackOptions } from './metrics/index.js';
 export { rocChart, histogramChart, lineChart, barChart, renderSvg, renderReportHtml, stringifyReportJson, miaReportDocument } from './report/index.js';
 export type { ReportDocument, ReportSection, ReportChart, ReportTable, MiaReportInput, MiaReportOptions, MiaAttackReport, MiaClassResult } from './report/index.js';
+export {
+  clopperPearson,
+  auditMultiRun,
+  epsilonLowerBound,
+  auditOneRun,
+  auditDpTraining,
+} from './audit/index.js';
+export type {
+  ClopperPearsonInterval,
+  ClopperPearsonSide,
+  AuditMultiRunOptions,
+  MultiRunAudit,
+  EpsilonLowerBoundOptions,
+  AuditOneRunOptions,
+  OneRunAudit,
+  GuessCounts,
+  AuditDpTrainingOptions,
+  DpTrainingAudit,
+  CanaryType,
+} from './audit/index.js';

@@ -1,6 +1,7 @@
 // privkit/mia/audit — the statistics of privacy auditing: exact binomial intervals, ε lower bounds
 // from many training runs (Jagielski et al. 2020; GDP, Nasr et al. 2023) and from one run (Steinke,
-// Nasr & Jagielski 2023). Plain numbers, no tfjs; browser-safe.
+// Nasr & Jagielski 2023), and the one-run audit of a DP-SGD training run with input-space canaries
+// (auditDpTraining, tfjs). Browser-safe.
 export { clopperPearson } from './clopperPearson.js';
 export type { ClopperPearsonInterval, ClopperPearsonSide } from './clopperPearson.js';
 export { auditMultiRun } from './auditMultiRun.js';
@@ -9,3 +10,5 @@ export { epsilonLowerBound } from './epsilonLowerBound.js';
 export type { EpsilonLowerBoundOptions } from './epsilonLowerBound.js';
 export { auditOneRun } from './auditOneRun.js';
 export type { AuditOneRunOptions, OneRunAudit, GuessCounts } from './auditOneRun.js';
+export { auditDpTraining } from './auditDpTraining.js';
+export type { AuditDpTrainingOptions, DpTrainingAudit, CanaryType } from './auditDpTraining.js';
