@@ -1,0 +1,128 @@
+/**
+ * Small random classifiers built only from layers privkit clips per example (Dense, Conv2D,
+ * LayerNormalization, and the weightless Flatten), as plain descriptions that fast-check can shrink,
+ * and {@link buildModel} to turn one into a seeded tfjs model.
+ */
+import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
+import { PrivkitError } from '../../accountant/index.js';
+import type { ExampleShape } from './dataArbitraries.js';
+
+/** Activations the arbitraries use. */
+export type SpecActivation = 'linear' | 'relu' | 'tanh' | 'sigmoid';
+
+/** One hidden layer. */
+export type LayerSpec =
+  | { readonly kind: 'dense'; readonly units: number; readonly activation: SpecActivation }
+  | { readonly kind: 'conv2d'; readonly filters: number; readonly kernelSize: number; readonly activation: SpecActivation }
+  | { readonly kind: 'layerNormalization' }
+  | { readonly kind: 'flatten' };
+
+/** A classifier: input shape, hidden layers, a softmax Dense output over `numClasses`, and an initialiser seed. */
+export interface ModelSpec extends ExampleShape {
+  readonly inputShape: readonly number[];
+  readonly layers: readonly LayerSpec[];
+  readonly numClasses: number;
+  readonly seed: number;
+}
+
+/**
+ * Options of {@link modelSpecs}.
+ * @example
+ * ```ts
+ * const options: ModelSpecsOptions = { architectures: ['mlp'], maxHiddenLayers: 1, maxUnits: 4 };
+ * ```
+ */
+export interface ModelSpecsOptions {
+  /** `'mlp'`: vector input, Dense (+ LayerNormalization) layers. `'cnn'`: image input, Conv2D, Flatten, Dense. @defaultValue ['mlp', 'cnn'] */
+  readonly architectures?: readonly ('mlp' | 'cnn')[];
+  /** Most hidden Dense layers. @defaultValue 2 */
+  readonly maxHiddenLayers?: number;
+  /** Most units (or filters) per hidden layer. @defaultValue 8 */
+  readonly maxUnits?: number;
+  /** Most classes (at least 2). @defaultValue 4 */
+  readonly maxClasses?: number;
+}
+
+const activation = fc.constantFrom<SpecActivation>('tanh', 'relu', 'linear', 'sigmoid');
+
+function positive(name: string, value: number, min: number): number {
+  if (!(Number.isInteger(value) && value >= min)) throw new PrivkitError('INVALID_ARGUMENT', `\`${name}\` must be an integer ≥ ${min}; got ${String(value)}.`);
+  return value;
+}
+
+/**
+ * Small model descriptions (not tfjs models: fast-check makes hundreds, and tfjs variables must be
+ * disposed). MLPs take 1–6 features; CNNs take 3×3 to 6×6 images with 1–2 channels and start with a
+ * 2×2 or 3×3 Conv2D. Every layer has a per-example gradient rule in privkit.
+ * @param options - architectures and sizes; see {@link ModelSpecsOptions}.
+ * @returns an arbitrary of {@link ModelSpec}.
+ * @throws PrivkitError `INVALID_ARGUMENT` for sizes that are not integers in range or no architecture.
+ * @example
+ * ```ts
+ * fc.assert(fc.property(modelSpecs(), (spec) => { const m = buildModel(spec); m.dispose(); }), { numRuns: 5 });
+ * ```
+ */
+export function modelSpecs(options: ModelSpecsOptions = {}): fc.Arbitrary<ModelSpec> {
+  const architectures = options.architectures ?? ['mlp', 'cnn'];
+  if (architectures.length === 0 || !architectures.every((a) => a === 'mlp' || a === 'cnn')) {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`architectures\` must list 'mlp' and/or 'cnn'; got ${JSON.stringify(architectures)}.`);
+  }
+  const maxHidden = positive('maxHiddenLayers', options.maxHiddenLayers ?? 2, 0);
+  const maxUnits = positive('maxUnits', options.maxUnits ?? 8, 1);
+  const maxClasses = positive('maxClasses', options.maxClasses ?? 4, 2);
+  const dense = fc.record({ kind: fc.constant('dense' as const), units: fc.integer({ min: 1, max: maxUnits }), activation });
+  const hidden = fc.array(fc.tuple(dense, fc.boolean()), { maxLength: maxHidden }).map((ls) =>
+    ls.flatMap(([d, norm]): LayerSpec[] => (norm ? [d, { kind: 'layerNormalization' }] : [d])),
+  );
+  const common = { numClasses: fc.integer({ min: 2, max: maxClasses }), seed: fc.nat({ max: 1_000_000 }) };
+  const mlp = fc.record({ inputShape: fc.integer({ min: 1, max: 6 }).map((d) => [d]), layers: hidden, ...common });
+  const cnn = fc
+    .record({
+      side: fc.integer({ min: 3, max: 6 }),
+      channels: fc.integer({ min: 1, max: 2 }),
+      filters: fc.integer({ min: 1, max: Math.min(4, maxUnits) }),
+      kernelSize: fc.integer({ min: 2, max: 3 }),
+      activation,
+      layers: hidden,
+      ...common,
+    })
+    .map(({ side, channels, filters, kernelSize, activation: act, layers, numClasses, seed }) => ({
+      inputShape: [side, side, channels],
+      layers: [{ kind: 'conv2d' as const, filters, kernelSize, activation: act }, { kind: 'flatten' as const }, ...layers],
+      numClasses,
+      seed,
+    }));
+  const chosen = architectures.map((a) => (a === 'mlp' ? mlp : cnn));
+  return fc.oneof(...(chosen as fc.Arbitrary<ModelSpec>[]));
+}
+
+/**
+ * A tfjs `Sequential` model of `spec`, weights initialised from `spec.seed` (the same spec gives the same
+ * weights). The caller disposes it.
+ * @param spec - the description.
+ * @returns the model, ending in Dense(numClasses, softmax).
+ * @example
+ * ```ts
+ * const model = buildModel({ inputShape: [4], layers: [{ kind: 'dense', units: 3, activation: 'tanh' }], numClasses: 2, seed: 1 });
+ * ```
+ */
+export function buildModel(spec: ModelSpec): tf.Sequential {
+  const model = tf.sequential();
+  let first = true;
+  const input = (): { inputShape?: number[] } => {
+    if (!first) return {};
+    first = false;
+    return { inputShape: [...spec.inputShape] };
+  };
+  spec.layers.forEach((l, i) => {
+    const init = tf.initializers.glorotNormal({ seed: spec.seed + i });
+    if (l.kind === 'dense') model.add(tf.layers.dense({ units: l.units, activation: l.activation, kernelInitializer: init, ...input() }));
+    else if (l.kind === 'conv2d') model.add(tf.layers.conv2d({ filters: l.filters, kernelSize: l.kernelSize, activation: l.activation, kernelInitializer: init, ...input() }));
+    else if (l.kind === 'layerNormalization') model.add(tf.layers.layerNormalization({ ...input() }));
+    else model.add(tf.layers.flatten({ ...input() }));
+  });
+  if (spec.inputShape.length > 1 && !spec.layers.some((l) => l.kind === 'flatten')) model.add(tf.layers.flatten({ ...input() }));
+  model.add(tf.layers.dense({ units: spec.numClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: spec.seed + spec.layers.length }), ...input() }));
+  return model;
+}
