@@ -89,7 +89,18 @@ async function run(r: Run): Promise<void> {
       seed: 1,
     });
     noiseMultiplier = priv.noiseMultiplier;
-    await priv.fit(tr.x, tr.y, { epochs: r.epochs, delta: 1e-5, maxPhysicalBatchSize: 512 });
+    await priv.fit(tr.x, tr.y, {
+      epochs: r.epochs,
+      delta: 1e-5,
+      maxPhysicalBatchSize: 512,
+      callbacks: {
+        // One line per epoch on stderr, so a long run shows where it is; stdout keeps the JSON.
+        onEpochEnd: (e, logs) => {
+          const acc = (e + 1) % 5 === 0 || e + 1 === r.epochs ? ` test ${accuracy(model, te.x, te.y).toFixed(4)}` : '';
+          process.stderr.write(`epoch ${e + 1}/${r.epochs} loss ${logs.loss.toFixed(4)} ε ${logs.epsilon.toFixed(3)}${acc} ${((performance.now() - t0) / 60000).toFixed(1)} min\n`);
+        },
+      },
+    });
     epsilon = priv.getEpsilon(1e-5);
   }
   const out = { ...r, noiseMultiplier, epsilon, delta: 1e-5, testAccuracy: accuracy(model, te.x, te.y), minutes: (performance.now() - t0) / 60000 };
