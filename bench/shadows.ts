@@ -18,7 +18,7 @@ import { fileShadowRunner } from '../mia/node/index.js';
 import { loadDataset } from '../src/data/loadDataset.js';
 
 const SHADOWS = 16;
-const POPULATION = 1000;
+const POPULATION = 2000;
 
 export async function shadowBench(): Promise<Record<string, number | string>> {
   const d = loadDataset('dataset:mnist', { split: 'all', seed: 0 });
@@ -26,7 +26,7 @@ export async function shadowBench(): Promise<Record<string, number | string>> {
   const targetModel = tf.sequential({
     layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 256, activation: 'relu' }), tf.layers.dense({ units: 10, activation: 'softmax' })],
   });
-  const train = { epochs: 3, batchSize: 128, learningRate: 1e-3, optimizer: 'adam' as const };
+  const train = { epochs: 10, batchSize: 128, learningRate: 1e-3, optimizer: 'adam' as const };
   const time = async (runner: ShadowRunner): Promise<number> => {
     const t0 = performance.now();
     await trainShadowModels({ targetModel, data, shadow: { count: SHADOWS, train, runner }, seed: 1 });
@@ -47,7 +47,7 @@ export async function shadowBench(): Promise<Record<string, number | string>> {
   targetModel.dispose();
   const r = (x: number): number => Math.round(x * 100) / 100;
   return {
-    setting: `${SHADOWS} shadows of MLP 784-256-10, ${POPULATION}-row MNIST population (500 IN each), ${train.epochs} epochs, batch ${train.batchSize}, Adam`,
+    setting: `${SHADOWS} shadows of MLP 784-256-10, ${POPULATION}-row MNIST population (1000 IN each), ${train.epochs} epochs, batch ${train.batchSize}, Adam`,
     sequentialSeconds: r(sequential),
     batchedSeconds: r(batched),
     workersSeconds: r(workers),

@@ -54,7 +54,8 @@ export function queryLogits(model: tf.LayersModel, x: tf.Tensor, augmentation: Q
       const out = tf.tidy(() => {
         let xs = tf.slice(x, s, size);
         if (v === 1) xs = tf.reverse(xs, 2);
-        const y = model.predict(xs) as tf.Tensor;
+        // One forward pass per chunk (predict would otherwise split it into batches of 32).
+        const y = model.predict(xs, { batchSize: size }) as tf.Tensor;
         if (kind === 'softmax') return tf.log(tf.maximum(y, TINY));
         if (kind === 'sigmoid') {
           const p = tf.reshape(y, [-1, 1]);
