@@ -252,10 +252,7 @@ export function parseAuditDpFlags(flags: AuditDpFlags): AuditDpSettings {
   const data = requireString(flags.data, '--data', 'the training data: a CSV file or dataset:mnist / dataset:fashion-mnist');
   if (!data.startsWith('dataset:')) existingFile(data, '--data');
   const canaryType = flags.canaryType ?? 'mislabel';
-  if (canaryType === 'gradient') {
-    throw new UsageError('--canary-type gradient (Dirac gradient canaries for white-box audits) is not implemented yet; use mislabel or ood', '--canary-type');
-  }
-  if (canaryType !== 'mislabel' && canaryType !== 'ood') throw new UsageError(`--canary-type must be mislabel, ood or gradient; got ${JSON.stringify(canaryType)}`, '--canary-type');
+  if (canaryType !== 'mislabel' && canaryType !== 'ood' && canaryType !== 'gradient') throw new UsageError(`--canary-type must be mislabel, ood or gradient; got ${JSON.stringify(canaryType)}`, '--canary-type');
   if (flags.noiseMultiplier !== undefined && flags.targetEpsilon !== undefined) throw new UsageError('give either --noise-multiplier or --target-epsilon, not both', '--noise-multiplier');
   const noise =
     flags.noiseMultiplier !== undefined
@@ -296,7 +293,7 @@ function addAuditDpCommand(audit: Command, io: CliIo): Command {
     .addOption(new Option('--label-column <name>', 'the CSV column holding the class label').default('label'))
     .addOption(new Option('--model <mlp|cnn|path>', 'the architecture: mlp, cnn or a model.json to copy (fresh weights)').default('mlp'))
     .addOption(new Option('--canaries <m>', `canaries, ${describeAllowed(DP_SPECS.canaries)}; each is included with probability ½ (required)`))
-    .addOption(new Option('--canary-type <type>', 'mislabel (training examples with a wrong label), ood (noise images, random labels); gradient: not yet').default('mislabel'))
+    .addOption(new Option('--canary-type <type>', 'mislabel (training examples with a wrong label), ood (noise images, random labels), gradient (white-box Dirac gradient canaries of norm C)').default('mislabel'))
     .addOption(new Option('--noise-multiplier <σ>', `noise multiplier σ, ${describeAllowed(DP_SPECS.noiseMultiplier)} (this or --target-epsilon)`))
     .addOption(new Option('--target-epsilon <ε>', `calibrate σ for this ε, ${describeAllowed(FLAG_SPECS.targetEpsilon)}`))
     .addOption(deltaOption())
@@ -313,7 +310,8 @@ function addAuditDpCommand(audit: Command, io: CliIo): Command {
       'after',
       `
 Method: Steinke, Nasr & Jagielski 2023 ("Privacy Auditing with One (1) Training Run"): canaries are
-scored by the trained model's log-probability of their canary label; the auditor guesses IN for the
+scored by the trained model's log-probability of their canary label (gradient canaries: by the
+sum of the noisy gradients on their coordinate, white box); the auditor guesses IN for the
 highest and OUT for the lowest scores on a grid of guess counts (Bonferroni-corrected), and the bound
 holds with 95% confidence. It is a lower bound: well below the claimed ε is normal for DP-SGD.
 

@@ -4,9 +4,14 @@ import { makePrivate } from '../../src/makePrivate.js';
 import { seededUniform } from '../../src/optimizer/poissonBatches.js';
 import type { MembershipData } from '../shadow/ShadowTrainingOptions.js';
 import { auditOneRun, type OneRunAudit } from './auditOneRun.js';
+import { trainWithGradientCanaries } from './_internals/gradientCanaries.js';
 
-/** Input-space canaries for classifiers. */
-export type CanaryType = 'mislabel' | 'ood';
+/**
+ * Canaries for classifiers: input-space (`mislabel`: a pool example with a wrong label; `ood`: a noise
+ * image with a random label) or gradient-space (`gradient`: a Dirac gradient of norm C on its own
+ * coordinate, scored white-box from the noisy sums — Nasr et al. 2023).
+ */
+export type CanaryType = 'mislabel' | 'ood' | 'gradient';
 
 /** Options of {@link auditDpTraining}. */
 export interface AuditDpTrainingOptions {
@@ -98,7 +103,9 @@ export async function auditDpTraining(options: AuditDpTrainingOptions): Promise<
   const included = Uint8Array.from({ length: m }, () => (u() < 0.5 ? 1 : 0));
   const pool = canaryType === 'mislabel' ? order.subarray(m) : order;
   const inCount = included.reduce((a, b) => a + b, 0);
-  const total = pool.length + inCount;
+  // Gradient canaries are not rows of x: they join the batches inside the training loop.
+  const inputCanaries = canaryType === 'gradient' ? 0 : inCount;
+  const total = pool.length + inputCanaries;
   const tx = new Float32Array(total * size);
   const ty = new Float32Array(total);
   let row = 0;
@@ -106,7 +113,7 @@ export async function auditDpTraining(options: AuditDpTrainingOptions): Promise<
     tx.set(data.x.subarray(i * size, (i + 1) * size), row * size);
     ty[row++] = data.y[i];
   }
-  for (let c = 0; c < m; c++) {
+  for (let c = 0; c < m && inputCanaries > 0; c++) {
     if (included[c] === 0) continue;
     tx.set(cx.subarray(c * size, (c + 1) * size), row * size);
     ty[row++] = cy[c];
@@ -118,6 +125,32 @@ export async function auditDpTraining(options: AuditDpTrainingOptions): Promise<
   let claimedEpsilon = Infinity;
   let noiseMultiplier: number | null = null;
   try {
+    if (canaryType === 'gradient') {
+      const N = total + inCount;
+      const priv = makePrivate({
+        model,
+        optimizer,
+        loss: 'sparseCategoricalCrossentropy',
+        maxGradNorm: options.maxGradNorm,
+        sampleRate: Math.min(1, options.batchSize / N),
+        datasetSize: N,
+        ...(options.noiseMultiplier === undefined
+          ? { targetEpsilon: options.targetEpsilon, delta: options.delta, epochs: options.epochs }
+          : { noiseMultiplier: options.noiseMultiplier ?? 0 }),
+        seed: options.seed ?? 0,
+      });
+      noiseMultiplier = priv.noiseMultiplier;
+      const run = trainWithGradientCanaries(priv, x, y, included, {
+        epochs: options.epochs,
+        delta: options.delta,
+        seed: options.seed ?? 0,
+        accountant: 'rdp',
+        onEpoch: options.onEpoch,
+      });
+      claimedEpsilon = run.epsilon;
+      const audit = auditOneRun({ scores: run.scores, included, delta: options.delta, confidence: options.confidence ?? 0.95 });
+      return { ...audit, claimedEpsilon, delta: options.delta, canaryType, noiseMultiplier, trainingSize: N };
+    }
     if (options.noiseMultiplier === null) {
       model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
       await model.fit(x, y, {
