@@ -11,6 +11,7 @@ import { describeAllowed, parseNumericFlag, type NumericFlagSpec } from '../_int
 import { UsageError } from '../_internals/UsageError.js';
 import type { AuditMiaSettings } from '../_internals/auditMiaRun.js';
 import type { AuditDpSettings } from '../_internals/auditDpRun.js';
+import type { AuditCanarySettings } from '../_internals/auditCanaryRun.js';
 import { deltaOption } from '../_internals/commonOptions.js';
 import { FLAG_SPECS, requireNumericFlag } from '../_internals/parseOptions.js';
 
@@ -153,7 +154,7 @@ export function parseAuditMiaFlags(flags: AuditMiaFlags): AuditMiaSettings {
  * ```
  */
 export function addAuditCommand(program: Command, io: CliIo): Command {
-  const audit = program.command('audit').description('audit a model: membership inference (mia), DP training (dp)');
+  const audit = program.command('audit').description('audit a model: membership inference (mia), memorised secrets (canary), DP training (dp)');
   const s = AUDIT_MIA_FLAG_SPECS;
   const d = AUDIT_MIA_DEFAULTS;
   audit
@@ -206,6 +207,7 @@ Example:
       io.stdout(flags.json ? auditJson(result) : formatAuditReport(result));
     });
   addAuditDpCommand(audit, io);
+  addAuditCanaryCommand(audit, io);
   return audit;
 }
 
@@ -332,5 +334,140 @@ Example:
           : `claimed ε = ${json.claimedEpsilon.toFixed(4)} (accountant), measured ε ≥ ${json.epsilonLowerBound.toFixed(4)} with ${json.confidence * 100}% confidence ` +
               `(${json.correct}/${json.guesses} correct guesses on ${json.canaries} canaries)\nWrote ${settings.out}/report.json and report.html\n`,
       );
+    });
+}
+
+/** The flags of `privkit audit canary` (raw strings). */
+export interface AuditCanaryFlags {
+  readonly text?: string;
+  readonly textLength?: string;
+  readonly canary?: string;
+  readonly insertions?: string;
+  readonly canariesPerCount?: string;
+  readonly model?: string;
+  readonly epochs?: string;
+  readonly batchSize?: string;
+  readonly learningRate?: string;
+  readonly noiseMultiplier?: string;
+  readonly targetEpsilon?: string;
+  readonly delta?: string;
+  readonly maxGradNorm?: string;
+  readonly exposure?: string;
+  readonly seed?: string;
+  readonly backend?: string;
+  readonly out?: string;
+  readonly json?: boolean;
+}
+
+const CANARY_SPECS = Object.freeze({
+  textLength: { flag: '--text-length', integer: true, min: 100, max: 100_000_000 },
+  canariesPerCount: { flag: '--canaries-per-count', integer: true, min: 1, max: 1000 },
+  insertion: { flag: '--insertions', integer: true, min: 1, max: 100_000 },
+} as const satisfies Record<string, NumericFlagSpec>);
+
+/**
+ * Validates the flags of `privkit audit canary`.
+ * @param flags - raw flags.
+ * @returns the run's settings.
+ * @throws UsageError naming the flag.
+ * @example
+ * ```ts
+ * parseAuditCanaryFlags({ text: 'builtin:sotu', canary: 'my pin is {d4}', epochs: '3', out: 'c' });
+ * ```
+ */
+export function parseAuditCanaryFlags(flags: AuditCanaryFlags): AuditCanarySettings {
+  const out = requireString(flags.out, '--out', 'the folder to write report.json and report.html to');
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out must be a folder; got ${JSON.stringify(out)}, which is a file`, '--out');
+  const text = requireString(flags.text, '--text', 'a text file (the training corpus), or builtin:sotu (public-domain State of the Union addresses)');
+  if (text !== 'builtin:sotu') existingFile(text, '--text');
+  const canary = requireString(flags.canary, '--canary', 'the canary format, e.g. "my pin is {d6}" ({dN} digits, {aN} lowercase letters)');
+  if (!/\{[ad]:?\d+\}/.test(canary)) throw new UsageError(`--canary must contain at least one slot such as {d6} or {a4}; got ${JSON.stringify(canary)}`, '--canary');
+  const insertions = (flags.insertions ?? '1,4,16,64').split(',').map((k) => parseNumericFlag(CANARY_SPECS.insertion, k.trim()));
+  if ((flags.model ?? 'char-cnn') !== 'char-cnn') {
+    throw new UsageError(`--model must be char-cnn (your own text models: use the library's canaryExposure with a CandidateScorer); got ${JSON.stringify(flags.model)}`, '--model');
+  }
+  const exposure = flags.exposure ?? 'both';
+  if (exposure !== 'interpolation' && exposure !== 'extrapolation' && exposure !== 'both') {
+    throw new UsageError(`--exposure must be interpolation, extrapolation or both; got ${JSON.stringify(exposure)}`, '--exposure');
+  }
+  if (flags.noiseMultiplier !== undefined && flags.targetEpsilon !== undefined) throw new UsageError('give either --noise-multiplier or --target-epsilon, not both', '--noise-multiplier');
+  const privateRun = flags.noiseMultiplier !== undefined || flags.targetEpsilon !== undefined;
+  const backend = BACKENDS.find((b) => b === (flags.backend ?? 'auto'));
+  if (backend === undefined) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(flags.backend)}`, '--backend');
+  return {
+    text,
+    textLength: numeric(CANARY_SPECS.textLength, flags.textLength, 60_000),
+    canary,
+    insertions,
+    canariesPerCount: numeric(CANARY_SPECS.canariesPerCount, flags.canariesPerCount, 4),
+    epochs: requireNumericFlag(AUDIT_MIA_FLAG_SPECS.epochs, flags.epochs),
+    batchSize: numeric(AUDIT_MIA_FLAG_SPECS.batchSize, flags.batchSize, 32),
+    learningRate: numeric(AUDIT_MIA_FLAG_SPECS.learningRate, flags.learningRate, 0.003),
+    ...(privateRun
+      ? {
+          dp: {
+            ...(flags.noiseMultiplier !== undefined
+              ? { noiseMultiplier: parseNumericFlag(DP_SPECS.noiseMultiplier, flags.noiseMultiplier) }
+              : { targetEpsilon: parseNumericFlag(FLAG_SPECS.targetEpsilon, flags.targetEpsilon as string) }),
+            delta: requireNumericFlag(FLAG_SPECS.delta, flags.delta),
+            maxGradNorm: numeric(DP_SPECS.maxGradNorm, flags.maxGradNorm, 1),
+          },
+        }
+      : {}),
+    exposure,
+    seed: numeric(AUDIT_MIA_FLAG_SPECS.seed, flags.seed, 0),
+    backend,
+    out,
+  };
+}
+
+function addAuditCanaryCommand(audit: Command, io: CliIo): Command {
+  return audit
+    .command('canary')
+    .description('does my model memorise secrets it saw a few times? insert canaries into a text corpus, train a character model, measure exposure and extraction')
+    .addOption(new Option('--text <corpus.txt|builtin:sotu>', 'the training corpus: a text file, or builtin:sotu (public-domain U.S. State of the Union addresses) (required)'))
+    .addOption(new Option('--text-length <N>', `use the first N characters, ${describeAllowed(CANARY_SPECS.textLength)}`).default('60000'))
+    .addOption(new Option('--canary <format>', 'canary format with slots: {dN} digits, {aN} lowercase letters, e.g. "my pin is {d6}" (required)'))
+    .addOption(new Option('--insertions <k,k,...>', 'how many times each canary is inserted').default('1,4,16,64'))
+    .addOption(new Option('--canaries-per-count <n>', `canaries per insertion count (as many more are never inserted, the reference), ${describeAllowed(CANARY_SPECS.canariesPerCount)}`).default('4'))
+    .addOption(new Option('--model <char-cnn>', 'the character model: char-cnn (Embedding → causal windows → Dense + LayerNorm → softmax; DP-SGD can clip it)').default('char-cnn'))
+    .addOption(new Option('--epochs <E>', `training epochs, ${describeAllowed(AUDIT_MIA_FLAG_SPECS.epochs)} (required)`))
+    .addOption(new Option('--batch-size <B>', 'examples per batch (expected batch size under DP)').default('32'))
+    .addOption(new Option('--learning-rate <L>', "Adam's learning rate").default('0.003'))
+    .addOption(new Option('--noise-multiplier <σ>', 'train with DP-SGD at this σ (or --target-epsilon)'))
+    .addOption(new Option('--target-epsilon <ε>', 'train with DP-SGD, σ calibrated for this ε'))
+    .addOption(new Option('--delta <δ>', 'δ of the DP training (required with DP)'))
+    .addOption(new Option('--max-grad-norm <C>', 'DP clipping norm').default('1'))
+    .addOption(new Option('--exposure <method>', 'interpolation (exact rank, |R| ≤ 10⁶), extrapolation (skew-normal fit) or both').default('both'))
+    .addOption(new Option('--seed <S>', 'seed of the canaries, the weights, the batches and the noise').default('0'))
+    .addOption(new Option('--backend <name>', `tfjs backend: ${BACKENDS.join(', ')}`).default('auto'))
+    .addOption(new Option('--out <dir>', 'output folder: report.json, report.html (required)'))
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Method: Carlini et al. 2019, "The Secret Sharer". Exposure = log2|R| − log2 rank (interpolation,
+rank 1 = the lowest log-perplexity of all |R| candidates, ties counted against the secret), or
+−log2 F(ppl) of a skew-normal fitted to random candidates (extrapolation). Extraction: beam search.
+
+--json prints {"canaries": [{"secret", "insertions", "exposure", "exposureExtrapolated", "extracted",
+"rank"}], "maxExposure"} (maxExposure = log2|R|).
+
+Example:
+  $ privkit audit canary --text builtin:sotu --canary "my pin is {d4}" --insertions 1,16 \\
+      --epochs 3 --out canary-audit --json`,
+    )
+    .action(async (flags: AuditCanaryFlags) => {
+      const settings = parseAuditCanaryFlags(flags);
+      const { runAuditCanary, canaryJson } = await import('../_internals/auditCanaryRun.js');
+      const result = await runAuditCanary(settings, io);
+      if (flags.json) {
+        io.stdout(`${JSON.stringify(canaryJson(result))}\n`);
+        return;
+      }
+      const lines = result.canaries.map(
+        (c) => `  ${c.secret.padEnd(24)} inserted ${String(c.insertions).padStart(3)}×  exposure ${c.exposure === null ? '—' : c.exposure.toFixed(2)}  extrapolated ${c.exposureExtrapolated === null ? '—' : c.exposureExtrapolated.toFixed(2)}  ${c.extracted ? 'EXTRACTED' : ''}`,
+      );
+      io.stdout(`Exposure (max log2|R| = ${result.maxExposure.toFixed(2)})${result.epsilon === undefined ? '' : `, DP-SGD ε = ${result.epsilon.toFixed(4)}`}:\n${lines.join('\n')}\nWrote ${settings.out}/report.json and report.html\n`);
     });
 }
