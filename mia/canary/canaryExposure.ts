@@ -41,6 +41,8 @@ export interface CanaryResult {
   readonly exposure: number | null;
   /** −log2 F(ppl) of the fitted skew-normal, or null when not computed. */
   readonly exposureExtrapolated: number | null;
+  /** Quality of the skew-normal fit: Kolmogorov–Smirnov distance to the sample (≲ 1.36/√n is a good fit at 5%), or null. */
+  readonly fitKs: number | null;
   /** Extraction by beam search recovered the secret as its first guess. */
   readonly extracted: boolean;
   /** Position of the secret in the final beam (1 = first), null when pruned. */
@@ -127,6 +129,7 @@ export async function canaryExposure(options: CanaryExposureOptions): Promise<Ca
         insertions: p.insertions,
         exposure: interp?.exposure ?? null,
         exposureExtrapolated: extra?.exposure ?? null,
+        fitKs: extra?.ksStatistic ?? null,
         extracted: extraction.extracted,
         rank: extraction.rank,
       });
