@@ -4,7 +4,9 @@
  * MLP 784-256-10), for non-private training (must be ≥ 3) and for DP-SGD at ε ∈ {1, 2, 4, 8}
  * (must never exceed the accountant's ε). One JSON line per run.
  *
- *   node dist/bench/auditDp.js [epsilons, e.g. 1,2,4,8, or none] [--skip-nonprivate]
+ *   node dist/bench/auditDp.js [epsilons, e.g. 1,2,4,8, or none] [--skip-nonprivate] [--gradient]
+ *
+ * --gradient: white-box Dirac gradient canaries instead of mislabelled examples (a stronger audit).
  */
 import * as tf from '@tensorflow/tfjs';
 import { auditDpTraining } from '../mia/index.js';
@@ -23,6 +25,7 @@ const mlp = (): tf.LayersModel =>
       tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
     ],
   });
+const canaryType = process.argv.includes('--gradient') ? ('gradient' as const) : ('mislabel' as const);
 const epsilons = process.argv[2] === 'none' ? [] : (process.argv[2] ?? '1,2,4,8').split(',').map(Number);
 const runs: { name: string; noiseMultiplier?: null; targetEpsilon?: number; epochs: number; optimizer: 'adam' | 'sgd'; learningRate: number; batchSize: number }[] = [];
 if (!process.argv.includes('--skip-nonprivate')) runs.push({ name: 'non-private', noiseMultiplier: null, epochs: 60, optimizer: 'adam', learningRate: 1e-3, batchSize: 128 });
@@ -33,7 +36,7 @@ for (const r of runs) {
     model: mlp,
     data,
     canaries: 1000,
-    canaryType: 'mislabel',
+    canaryType,
     epochs: r.epochs,
     batchSize: r.batchSize,
     learningRate: r.learningRate,
@@ -46,6 +49,7 @@ for (const r of runs) {
   process.stdout.write(
     `${JSON.stringify({
       run: r.name,
+      canaryType,
       claimedEpsilon: a.claimedEpsilon === Infinity ? 'Infinity' : a.claimedEpsilon,
       epsilonLowerBound: a.epsilonLowerBound,
       confidence: a.confidence,
