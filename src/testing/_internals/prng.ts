@@ -4,17 +4,8 @@
  * cryptographic: it exists so that a failing statistical test can be replayed from its seed.
  */
 
-/** A generator of uniform doubles in [0, 1), determined by `seed`. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A generator of uniform doubles in [0, 1), determined by `seed` (the batch sampler's mulberry32). */
+export { seededUniform as seededRandom } from '../../optimizer/poissonBatches.js';
 
 /**
  * An independent-looking seed for sub-stream `stream` of `seed` (the murmur3 finaliser of a mix of the
