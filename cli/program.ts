@@ -9,11 +9,13 @@ import { addEpsilonCommand } from './commands/epsilon.js';
 import { addNoiseCommand } from './commands/noise.js';
 import { addTrainCommand } from './commands/train.js';
 import { addAuditCommand } from './commands/audit.js';
+import { addDemoCommand } from './commands/demo.js';
+import { addReportCommand } from './commands/report.js';
 import { errorLine } from './_internals/format.js';
 import { packageVersion } from './_internals/packageVersion.js';
 
 /** What is printed, as the single stderr line, when no (or an unknown) command is given to `help`. */
-const MISSING_COMMAND = 'privkit: expected a command: epsilon, noise, train or audit (see privkit --help)\n';
+const MISSING_COMMAND = 'privkit: expected a command: epsilon, noise, train, audit, demo or report (see privkit --help)\n';
 
 /**
  * Builds the `privkit` program. Results, `--help` and `--version` go to `io.stdout`; every error is
@@ -52,10 +54,13 @@ export function buildProgram(io: CliIo): Command {
   addNoiseCommand(program, io);
   addTrainCommand(program, io);
   addAuditCommand(program, io);
+  addDemoCommand(program, io);
+  addReportCommand(program, io);
   program.addHelpText(
     'after',
     `
-Run "privkit <command> --help" for a command's flags and defaults.
+New here? "privkit demo --quick" trains a model with and without DP-SGD, attacks both and writes
+an HTML report (under 2 minutes). Run "privkit <command> --help" for a command's flags and defaults.
 
 Exit status: 0 success, 2 bad or missing flag (or bad data or model file), 3 target unreachable
 or budget exceeded, 1 other failure.

@@ -154,7 +154,17 @@ export function parseAuditMiaFlags(flags: AuditMiaFlags): AuditMiaSettings {
  * ```
  */
 export function addAuditCommand(program: Command, io: CliIo): Command {
-  const audit = program.command('audit').description('audit a model: membership inference (mia), memorised secrets (canary), DP training (dp)');
+  const audit = program
+    .command('audit')
+    .description('audit a model: membership inference (mia), memorised secrets (canary), DP training (dp)')
+    .addHelpText(
+      'after',
+      `
+Run "privkit audit <mia|canary|dp> --help" for each audit's flags and defaults.
+
+Example:
+  $ privkit audit dp --data dataset:mnist --canaries 500 --target-epsilon 4 --delta 1e-5 --epochs 5 --out audit-dp`,
+    );
   const s = AUDIT_MIA_FLAG_SPECS;
   const d = AUDIT_MIA_DEFAULTS;
   audit

@@ -1,0 +1,45 @@
+/**
+ * The run of `privkit demo` (loads tfjs): the README's main job, `examples/demo.ts`, with the CLI's
+ * streams; and its `--json` line.
+ */
+import { demoSummary, formatDemoSummary, runDemo, type DemoResult } from '../../examples/demo.js';
+import type { CliIo } from '../CliIo.js';
+
+/** Validated settings of `privkit demo`. */
+export interface DemoSettings {
+  readonly quick: boolean;
+  readonly out: string;
+  readonly cache: string;
+}
+
+/**
+ * Runs the demo; progress goes to `io.stderr` (a bar on a terminal), never to stdout.
+ * @param settings - validated flags.
+ * @param io - output streams.
+ * @returns the demo's result.
+ * @example
+ * ```ts
+ * const result = await runDemoCommand({ quick: true, out: 'privkit-report', cache: '.privkit-cache' }, io);
+ * ```
+ */
+export async function runDemoCommand(settings: DemoSettings, io: CliIo): Promise<DemoResult> {
+  return runDemo({ quick: settings.quick, out: settings.out, cacheDir: settings.cache, io });
+}
+
+/**
+ * The `--json` line: the summary numbers and the files written, on one line; an infinite ε (the
+ * non-private model's claim) is written `1e999`, as everywhere in the CLI.
+ * @param result - the demo's result.
+ * @returns one line of JSON.
+ * @example
+ * ```ts
+ * io.stdout(demoJson(result));
+ * ```
+ */
+export function demoJson(result: DemoResult): string {
+  const value = { ...demoSummary(result), report: result.wrote.html, json: result.wrote.json };
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? null : v > 0 ? '\u0000+inf' : '\u0000-inf') : v));
+  return `${text.replace(/"\\u0000\+inf"/g, '1e999').replace(/"\\u0000-inf"/g, '-1e999')}\n`;
+}
+
+export { formatDemoSummary };
