@@ -39,13 +39,7 @@ export function rowLiraStatistic(z: ArrayLike<number>, offset: number, k: number
   return z[offset + y] - (m + Math.log(s));
 }
 
-/** log(e^a + e^b), exact for −∞ arguments. */
-export function logAddExp(a: number, b: number): number {
-  if (a === -Infinity) return b;
-  if (b === -Infinity) return a;
-  const m = a > b ? a : b;
-  return m + Math.log1p(Math.exp(-Math.abs(a - b)));
-}
+export { logAddExp } from '../../../accountant/_internals/logMath.js';
 
 /** log((1/count) Σ_j exp(values[j])) over the first `count` entries, max-shifted. */
 export function logMeanExp(values: ArrayLike<number>, count: number): number {

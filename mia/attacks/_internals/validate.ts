@@ -1,21 +1,7 @@
 /** Option checks shared by the attacks; every failure is a PrivkitError('INVALID_ARGUMENT'). */
-import { PrivkitError } from '../../../accountant/index.js';
+import { invalid, show } from '../../_internals/invalid.js';
 
-/** Formats a value for an error message: numbers as JS prints them, everything else as JSON. */
-export function show(value: unknown): string {
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-/** Throws INVALID_ARGUMENT with `message` (and `details`). */
-export function invalid(message: string, details?: Record<string, unknown>): never {
-  throw new PrivkitError('INVALID_ARGUMENT', message, details);
-}
+export { invalid, show };
 
 /** A finite number > 0, else INVALID_ARGUMENT. */
 export function requirePositive(name: string, value: unknown): number {

@@ -2,22 +2,9 @@
  * Input checks shared by the audit statistics. Messages follow the house form
  * "`name` must be …; got ….", and are built only on failure.
  */
-import { PrivkitError } from '../../../accountant/PrivkitError.js';
+import { invalid, show } from '../../_internals/invalid.js';
 
-/** Formats a value for an error message: numbers as JS prints them, everything else as JSON. */
-export function show(value: unknown): string {
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-/** Throws `INVALID_ARGUMENT` with the given message and details. */
-export function invalid(message: string, details: Record<string, unknown>): never {
-  throw new PrivkitError('INVALID_ARGUMENT', message, details);
-}
+export { invalid, show };
 
 /** Throws unless `value` is an integer in [min, Number.MAX_SAFE_INTEGER]. */
 export function requireCount(name: string, value: unknown, min: number): number {

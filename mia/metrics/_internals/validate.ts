@@ -2,23 +2,10 @@
  * Input checks shared by the membership-inference metrics. Messages follow the house form
  * "`name` must be …; got ….", and are built only on failure.
  */
-import { PrivkitError } from '../../../accountant/index.js';
+import { invalid, show } from '../../_internals/invalid.js';
 import type { RocCurve } from '../rocCurve.js';
 
-/** Formats a value for an error message: numbers as JS prints them, everything else as JSON. */
-export function show(value: unknown): string {
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-/** Throws `INVALID_ARGUMENT` with the given message and details. */
-export function invalid(message: string, details: Record<string, unknown>): never {
-  throw new PrivkitError('INVALID_ARGUMENT', message, details);
-}
+export { invalid, show };
 
 /** Throws unless `value` is array-like (has a numeric `length`). */
 export function requireArrayLike(name: string, value: unknown): void {
