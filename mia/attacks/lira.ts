@@ -5,7 +5,7 @@
 import type { AttackData, AttackResult } from './AttackData.js';
 import { validateAttackData } from './validateAttackData.js';
 import { requireShadowModels } from './_internals/shadowCount.js';
-import { fitSide, modelStatistics, requireSideCounts, resolveLiraOptions, sideCounts } from './_internals/liraFit.js';
+import { fitSide, meanOverViews, modelStatistics, requireSideCounts, resolveLiraOptions, sideCounts } from './_internals/liraFit.js';
 import { logNormalPdf } from './_internals/logMath.js';
 
 /** Options of {@link lira} and {@link liraOffline}. */
@@ -69,17 +69,8 @@ export function lira(data: AttackData, options: LiraOptions = {}): AttackResult 
   const fitIn = fitSide(data, shadowPhi, 1, variance, minStd);
   const fitOut = fitSide(data, shadowPhi, 0, variance, minStd);
   const targetPhi = modelStatistics(data.target.views, data);
-  const n = data.numExamples;
-  const numViews = targetPhi.length;
-  const scores = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let v = 0; v < numViews; v++) {
-      const j = v * n + i;
-      const phi = targetPhi[v][i];
-      sum += logNormalPdf(phi, fitIn.mu[j], fitIn.sigma[j]) - logNormalPdf(phi, fitOut.mu[j], fitOut.sigma[j]);
-    }
-    scores[i] = sum / numViews;
-  }
+  const scores = meanOverViews(targetPhi, data.numExamples, (phi, j) =>
+    logNormalPdf(phi, fitIn.mu[j], fitIn.sigma[j]) - logNormalPdf(phi, fitOut.mu[j], fitOut.sigma[j]),
+  );
   return { name: 'lira', scores };
 }

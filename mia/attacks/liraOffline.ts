@@ -6,7 +6,7 @@ import type { AttackData, AttackResult } from './AttackData.js';
 import { validateAttackData } from './validateAttackData.js';
 import type { LiraOptions } from './lira.js';
 import { requireShadowModels } from './_internals/shadowCount.js';
-import { fitSide, modelStatistics, requireSideCounts, resolveLiraOptions, sideCounts } from './_internals/liraFit.js';
+import { fitSide, meanOverViews, modelStatistics, requireSideCounts, resolveLiraOptions, sideCounts } from './_internals/liraFit.js';
 import { negLogNormalSf } from './_internals/logMath.js';
 
 /**
@@ -51,16 +51,6 @@ export function liraOffline(data: AttackData, options: LiraOptions = {}): Attack
   const shadowPhi = data.shadows.map((s) => modelStatistics(s.logits.views, data));
   const fitOut = fitSide(data, shadowPhi, 0, variance, minStd);
   const targetPhi = modelStatistics(data.target.views, data);
-  const n = data.numExamples;
-  const numViews = targetPhi.length;
-  const scores = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let v = 0; v < numViews; v++) {
-      const j = v * n + i;
-      sum += negLogNormalSf((targetPhi[v][i] - fitOut.mu[j]) / fitOut.sigma[j]);
-    }
-    scores[i] = sum / numViews;
-  }
+  const scores = meanOverViews(targetPhi, data.numExamples, (phi, j) => negLogNormalSf((phi - fitOut.mu[j]) / fitOut.sigma[j]));
   return { name: 'lira-offline', scores };
 }

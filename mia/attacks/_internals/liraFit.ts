@@ -141,3 +141,19 @@ export function resolveLiraOptions(data: AttackData, options: LiraOptions): { va
   return { variance, minStd };
 }
 
+
+/**
+ * Per-example scores averaged over the query views, as Carlini et al. 2022 average per-view LiRA
+ * scores: `term(phi, j)` scores the target's statistic φ of view v for example i, where j = v·n + i
+ * indexes the fitted per-view parameters.
+ */
+export function meanOverViews(targetPhi: readonly Float64Array[], n: number, term: (phi: number, j: number) => number): Float64Array {
+  const numViews = targetPhi.length;
+  const scores = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let v = 0; v < numViews; v++) sum += term(targetPhi[v][i], v * n + i);
+    scores[i] = sum / numViews;
+  }
+  return scores;
+}
