@@ -124,21 +124,24 @@ export async function auditDpTraining(options: AuditDpTrainingOptions): Promise<
   const optimizer = (options.optimizer ?? 'sgd') === 'adam' ? tf.train.adam(options.learningRate) : tf.train.sgd(options.learningRate);
   let claimedEpsilon = Infinity;
   let noiseMultiplier: number | null = null;
+  // The DP-SGD wrapper over N examples: σ given (null: 0, for gradient canaries without noise) or calibrated.
+  const privately = (N: number) =>
+    makePrivate({
+      model,
+      optimizer,
+      loss: 'sparseCategoricalCrossentropy',
+      maxGradNorm: options.maxGradNorm,
+      sampleRate: Math.min(1, options.batchSize / N),
+      datasetSize: N,
+      ...(options.noiseMultiplier === undefined
+        ? { targetEpsilon: options.targetEpsilon, delta: options.delta, epochs: options.epochs }
+        : { noiseMultiplier: options.noiseMultiplier ?? 0 }),
+      seed: options.seed ?? 0,
+    });
   try {
     if (canaryType === 'gradient') {
       const N = total + inCount;
-      const priv = makePrivate({
-        model,
-        optimizer,
-        loss: 'sparseCategoricalCrossentropy',
-        maxGradNorm: options.maxGradNorm,
-        sampleRate: Math.min(1, options.batchSize / N),
-        datasetSize: N,
-        ...(options.noiseMultiplier === undefined
-          ? { targetEpsilon: options.targetEpsilon, delta: options.delta, epochs: options.epochs }
-          : { noiseMultiplier: options.noiseMultiplier ?? 0 }),
-        seed: options.seed ?? 0,
-      });
+      const priv = privately(N);
       noiseMultiplier = priv.noiseMultiplier;
       const run = trainWithGradientCanaries(priv, x, y, included, {
         epochs: options.epochs,
@@ -161,18 +164,7 @@ export async function auditDpTraining(options: AuditDpTrainingOptions): Promise<
         callbacks: { onEpochEnd: async (e, logs) => options.onEpoch?.(e, { loss: Number(logs?.loss ?? NaN), epsilon: Infinity }) },
       });
     } else {
-      const priv = makePrivate({
-        model,
-        optimizer,
-        loss: 'sparseCategoricalCrossentropy',
-        maxGradNorm: options.maxGradNorm,
-        sampleRate: Math.min(1, options.batchSize / total),
-        datasetSize: total,
-        ...(options.noiseMultiplier === undefined
-          ? { targetEpsilon: options.targetEpsilon, delta: options.delta, epochs: options.epochs }
-          : { noiseMultiplier: options.noiseMultiplier }),
-        seed: options.seed ?? 0,
-      });
+      const priv = privately(total);
       noiseMultiplier = priv.noiseMultiplier;
       await priv.fit(x, y, { epochs: options.epochs, delta: options.delta, callbacks: { onEpochEnd: (e, logs) => options.onEpoch?.(e, logs) } });
       claimedEpsilon = priv.getEpsilon(options.delta);
