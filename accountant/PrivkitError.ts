@@ -5,6 +5,8 @@
  * - `UNSUPPORTED_EVENT`: an accountant cannot account for (part of) a DP event.
  * - `UNREACHABLE_TARGET`: a calibration target cannot be met within the search range.
  * - `UNSUPPORTED_LAYER`, `BUDGET_EXCEEDED`, `BAD_MODEL_FILE`, `BAD_DATA_FILE`: used by training and auditing.
+ * - `BAD_CHECKPOINT`: a DP training checkpoint is incomplete, damaged, or its parts do not belong together.
+ * - `IO_ERROR`: a file or folder cannot be written or read (read-only, full, not a folder); the message names the path.
  * - `BACKEND_UNAVAILABLE`: the requested tfjs backend is not installed or failed to start.
  */
 export type PrivkitErrorCode =
@@ -15,6 +17,8 @@ export type PrivkitErrorCode =
   | 'BUDGET_EXCEEDED'
   | 'BAD_MODEL_FILE'
   | 'BAD_DATA_FILE'
+  | 'BAD_CHECKPOINT'
+  | 'IO_ERROR'
   | 'BACKEND_UNAVAILABLE'
   | 'INTERNAL';
 

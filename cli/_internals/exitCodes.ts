@@ -23,7 +23,7 @@ export const EXIT = Object.freeze({
 });
 
 /** Library error codes that mean "what you gave me cannot be used" (exit 2). */
-const USAGE_CODES: ReadonlySet<PrivkitErrorCode> = new Set<PrivkitErrorCode>(['INVALID_ARGUMENT', 'BAD_DATA_FILE', 'BAD_MODEL_FILE']);
+const USAGE_CODES: ReadonlySet<PrivkitErrorCode> = new Set<PrivkitErrorCode>(['INVALID_ARGUMENT', 'BAD_DATA_FILE', 'BAD_MODEL_FILE', 'BAD_CHECKPOINT', 'IO_ERROR', 'UNSUPPORTED_LAYER']);
 /** Library error codes that mean "the privacy target cannot be met" (exit 3). */
 const TARGET_CODES: ReadonlySet<PrivkitErrorCode> = new Set<PrivkitErrorCode>(['UNREACHABLE_TARGET', 'BUDGET_EXCEEDED']);
 
