@@ -43,10 +43,47 @@ async function startTensorflow(): Promise<boolean> {
   return false;
 }
 
+/** The process-wide events whose handlers the Emscripten runtime of tfjs-backend-wasm installs. */
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+type Listener = (...args: unknown[]) => void;
+interface ProcessListeners {
+  listeners(event: string): Listener[];
+  removeListener(event: string, listener: Listener): unknown;
+}
+
+/**
+ * Runs `start` and then removes every `uncaughtException` / `unhandledRejection` handler it added.
+ * tfjs-backend-wasm's Emscripten runtime, when its module starts under Node, installs handlers that
+ * rethrow from inside the handler (`process.on('uncaughtException', ex => { throw ex })`); Node then
+ * exits with code 7 ("internal exception handler run-time failure") and a trace that points into
+ * tf-backend-wasm, for every later uncaught error or unhandled rejection of the user's program.
+ * Without them Node's default applies again: exit code 1 and the user's own stack trace. The handlers
+ * only filter Emscripten's `ExitStatus`, which tfjs' wasm library never throws (it has no `main`).
+ * Handlers that were present before `start` (the user's) stay.
+ */
+async function withoutAddedProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
+  if (typeof process === 'undefined' || typeof process.listeners !== 'function') return start();
+  const emitter = process as unknown as ProcessListeners;
+  const before = PROCESS_EVENTS.map((event) => new Set(emitter.listeners(event)));
+  const exitCode = process.exitCode;
+  try {
+    return await start();
+  } finally {
+    PROCESS_EVENTS.forEach((event, i) => {
+      for (const listener of emitter.listeners(event)) {
+        if (!before[i].has(listener)) emitter.removeListener(event, listener);
+      }
+    });
+    process.exitCode = exitCode;
+  }
+}
+
 async function startWasm(): Promise<boolean> {
-  if (!(await tryImport('@tensorflow/tfjs-backend-wasm'))) return false;
-  registerWasmKernels(); // the training kernels wasm lacks (Conv2DBackpropFilter, UnsortedSegmentSum)
-  return activate('wasm');
+  return withoutAddedProcessHandlers(async () => {
+    if (!(await tryImport('@tensorflow/tfjs-backend-wasm'))) return false;
+    registerWasmKernels(); // the training kernels wasm lacks (Conv2DBackpropFilter, UnsortedSegmentSum)
+    return activate('wasm');
+  });
 }
 
 function defaultChoice(): BackendChoice {
