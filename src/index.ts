@@ -47,13 +47,18 @@ export type {
 } from '../accountant/index.js';
 
 // DP-SGD (issue in progress: Dense layers so far).
-export { makePrivate, loadPrivate } from './makePrivate.js';
-export type { MakePrivateOptions, PrivateTraining, FitOptions, FitHistory, FitCallbacks, SamplerState } from './makePrivate.js';
+export { makePrivate, loadPrivate, restorePrivate } from './makePrivate.js';
+export type { MakePrivateOptions, PrivateTraining, FitOptions, FitHistory, FitCallbacks } from './makePrivate.js';
+export type { PrivateTrainingState, TrainingSettings, TensorState } from './optimizer/trainingState.js';
+export type { Randomness } from './optimizer/randomness.js';
 export { DpOptimizer } from './optimizer/DpOptimizer.js';
-export type { DpOptimizerOptions, StepInfo, StepResult } from './optimizer/DpOptimizer.js';
-export { poissonBatches } from './optimizer/poissonBatches.js';
+export type { DpOptimizerOptions, StepInfo, StepResult, StepHooks, StageInfo } from './optimizer/DpOptimizer.js';
+export { poissonBatches, PoissonSampler } from './optimizer/poissonBatches.js';
+export type { SamplerRandomness } from './optimizer/poissonBatches.js';
 export { gaussianNoise } from './optimizer/gaussianNoise.js';
-export { clippedGradients } from './kernels/clippedGradients.js';
+export { clippedGradients, clipBatch } from './kernels/clippedGradients.js';
+export { planClipping } from './kernels/ClippingPlan.js';
+export type { ClippingPlan, PlanOptions } from './kernels/ClippingPlan.js';
 export type { ClippingOptions, ClippedGradients, ClippingMode } from './kernels/clippedGradients.js';
 export { registerLayerRule, supportedLayerClasses } from './kernels/layerRules.js';
 export type { LayerRule } from './kernels/rules/LayerRule.js';

@@ -16,7 +16,9 @@ import {
 import type { ClippingMode } from './kernels/clippedGradients.js';
 import type { LossSpec } from './kernels/perExampleLoss.js';
 import { DpOptimizer, type DpOptimizerOptions, type StepResult } from './optimizer/DpOptimizer.js';
-import { poissonBatches } from './optimizer/poissonBatches.js';
+import { PoissonSampler } from './optimizer/poissonBatches.js';
+import type { Randomness } from './optimizer/randomness.js';
+import { badCheckpoint, checkTrainingState, stepEvent, trainingState, type PrivateTrainingState } from './optimizer/trainingState.js';
 
 /** Options of {@link makePrivate}. Privacy-critical values are required and named. */
 export interface MakePrivateOptions {
@@ -52,29 +54,37 @@ export interface MakePrivateOptions {
   readonly epochs?: number;
   /** Accountant. @defaultValue 'rdp' */
   readonly accountant?: AccountantKind;
-  /** Noise RNG seed. @defaultValue random */
+  /**
+   * A seed makes noise and batch sampling reproducible — an experiment mode, not for release: anyone
+   * who learns the seed (from a shared checkpoint, or by search) can regenerate every noise draw and
+   * every batch, and the guarantee is void. Without one, both come from the CSPRNG. An integer in
+   * [0, 2³²). @defaultValue none: secure randomness
+   */
   readonly seed?: number;
-  /** CSPRNG noise (slower). @defaultValue false */
-  readonly secureNoise?: boolean;
   /** Train weighted layers without a per-example rule by a per-example loop. @defaultValue false */
   readonly allowSlowLayers?: boolean;
-}
-
-/** Where the batch sampler of `fit` is: its seed and how many batches it has drawn. */
-export interface SamplerState {
-  seed: number;
-  drawn: number;
 }
 
 /** A model being trained with DP-SGD. */
 export interface PrivateTraining {
   /** The settings it was made with (σ resolved). */
   readonly options: MakePrivateOptions & { readonly noiseMultiplier: number; readonly accountant: AccountantKind };
-  /** The batch sampler's state (checkpointed, so a resumed run draws the batches an unbroken one would). */
-  readonly sampler: SamplerState;
   /**
-   * Writes a checkpoint (Node): model weights, optimizer state, accountant ledger, noise and sampler
-   * state; `privacy.json` is written last, atomically, and marks the checkpoint complete.
+   * `'secure'` (the default: CSPRNG noise and batches) or `'seeded'` (a `seed` was given: reproducible,
+   * not for release). Recorded in checkpoints and reports.
+   */
+  readonly randomness: Randomness;
+  /** The batch sampler `fit` draws from (its state is checkpointed when seeded). */
+  readonly sampler: PoissonSampler;
+  /**
+   * A snapshot of everything a checkpoint holds — weights, optimizer state, ledger, step count and
+   * (seeded runs only) the generator states — taken at one instant, so the ledger always covers every
+   * step applied to the weights. Browser-safe; `save` writes it to disk.
+   */
+  state(): Promise<PrivateTrainingState>;
+  /**
+   * Writes a checkpoint (Node): one atomic unit whose parts are hash-checked on load (see
+   * `privkit/node`). A secure run's checkpoint holds no seeds: resuming draws fresh secure randomness.
    */
   save(dir: string): Promise<void>;
   /** The wrapped optimizer (its `onStep` hook, `stepCount`). */
@@ -144,21 +154,37 @@ export interface FitHistory {
  * ```
  */
 export function makePrivate(options: MakePrivateOptions): PrivateTraining {
+  if (options === null || typeof options !== 'object') throw new PrivkitError('INVALID_ARGUMENT', `makePrivate needs an options object; got ${String(options)}.`);
+  if ('secureNoise' in options) {
+    throw new PrivkitError(
+      'INVALID_ARGUMENT',
+      '`secureNoise` is gone: noise and batches are secure (CSPRNG) unless a `seed` is given, which makes them reproducible (for experiments only).',
+    );
+  }
   const { sampleRate, datasetSize } = options;
-  if (!(sampleRate > 0 && sampleRate <= 1)) {
+  if (!(typeof sampleRate === 'number' && sampleRate > 0 && sampleRate <= 1)) {
     throw new PrivkitError('INVALID_ARGUMENT', `\`sampleRate\` must be in (0, 1]; got ${String(sampleRate)}.`);
   }
-  if (!(Number.isInteger(datasetSize) && datasetSize >= 1)) {
+  if (!(Number.isSafeInteger(datasetSize) && datasetSize >= 1)) {
     throw new PrivkitError('INVALID_ARGUMENT', `\`datasetSize\` must be an integer ≥ 1; got ${String(datasetSize)}.`);
   }
   const accountantKind = options.accountant ?? 'rdp';
+  if (accountantKind !== 'rdp' && accountantKind !== 'pld') {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`accountant\` must be 'rdp' or 'pld'; got ${JSON.stringify(accountantKind)}.`);
+  }
   let noiseMultiplier = options.noiseMultiplier;
+  if (noiseMultiplier !== undefined && options.targetEpsilon !== undefined) {
+    throw new PrivkitError(
+      'INVALID_ARGUMENT',
+      `Give \`noiseMultiplier\` (${String(noiseMultiplier)}) or \`targetEpsilon\` (${String(options.targetEpsilon)}) to calibrate it, not both.`,
+    );
+  }
   if (noiseMultiplier === undefined) {
     const { targetEpsilon, delta, epochs } = options;
     if (targetEpsilon === undefined || delta === undefined || epochs === undefined) {
       throw new PrivkitError('INVALID_ARGUMENT', 'Give `noiseMultiplier`, or `targetEpsilon`, `delta` and `epochs` to calibrate it.');
     }
-    if (!(epochs > 0 && Number.isFinite(epochs))) throw new PrivkitError('INVALID_ARGUMENT', `\`epochs\` must be in (0, ∞); got ${String(epochs)}.`);
+    checkEpochs(epochs, sampleRate);
     const steps = Math.ceil(epochs / sampleRate);
     noiseMultiplier = calibrateNoiseMultiplier({ targetEpsilon, delta, sampleRate, steps, accountant: accountantKind });
   }
@@ -170,26 +196,41 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     noiseMultiplier,
     expectedBatchSize: sampleRate * datasetSize,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.secureNoise === undefined ? {} : { secureNoise: options.secureNoise }),
     ...(options.allowSlowLayers === undefined ? {} : { allowSlowLayers: options.allowSlowLayers }),
     ...(options.clipping === undefined ? {} : { clipping: options.clipping }),
     ...(options.embeddingPaddingIds === undefined ? {} : { embeddingPaddingIds: options.embeddingPaddingIds }),
   });
   const accountant = createAccountant(accountantKind);
-  const sampler: SamplerState = { seed: (dpOptimizer.noiseSeed ^ 0x9e3779b9) >>> 0, drawn: 0 };
+  const randomness = dpOptimizer.randomness;
+  // The sampler's stream is independent of the noise's: seeded from another mix of the seed.
+  const sampler = new PoissonSampler(datasetSize, sampleRate, options.seed === undefined ? 'secure' : { seed: (options.seed ^ 0x9e3779b9) >>> 0 });
   const event = noiseMultiplier > 0 ? poissonSampled(sampleRate, gaussian(noiseMultiplier)) : null;
   dpOptimizer.onStep(() => {
     if (event === null) accountant.compose({ kind: 'nonPrivate' });
     else accountant.compose(event);
   });
   const fit = async (x: tf.Tensor, y: tf.Tensor, fitOptions: FitOptions): Promise<FitHistory> => {
+    for (const [name, t] of [['x', x], ['y', y]] as const) {
+      if (!(t instanceof tf.Tensor)) throw new PrivkitError('INVALID_ARGUMENT', `\`${name}\` must be a tf.Tensor holding the whole training set; got ${typeof t}.`);
+    }
+    if (fitOptions === null || typeof fitOptions !== 'object') throw new PrivkitError('INVALID_ARGUMENT', `fit needs options { epochs, delta }; got ${String(fitOptions)}.`);
     const n = x.shape[0];
     if (n !== datasetSize) {
       throw new PrivkitError('INVALID_ARGUMENT', `x has ${n} examples but \`datasetSize\` is ${datasetSize}; the noise is scaled by q·N, so they must agree.`);
     }
     if (y.shape[0] !== n) throw new PrivkitError('INVALID_ARGUMENT', `x and y must have the same number of examples; got ${n} and ${y.shape[0]}.`);
-    const { epochs, delta, targetEpsilon } = fitOptions;
-    if (!(epochs > 0 && Number.isFinite(epochs))) throw new PrivkitError('INVALID_ARGUMENT', `\`epochs\` must be in (0, ∞); got ${String(epochs)}.`);
+    const { epochs, delta, targetEpsilon, maxPhysicalBatchSize } = fitOptions;
+    checkEpochs(epochs, sampleRate);
+    if (!(typeof delta === 'number' && delta > 0 && delta < 1)) throw new PrivkitError('INVALID_ARGUMENT', `\`delta\` must be in (0, 1); got ${String(delta)}.`);
+    if (targetEpsilon !== undefined && !(typeof targetEpsilon === 'number' && targetEpsilon > 0 && Number.isFinite(targetEpsilon))) {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`targetEpsilon\` must be in (0, ∞); got ${String(targetEpsilon)}.`);
+    }
+    if (maxPhysicalBatchSize !== undefined && !(maxPhysicalBatchSize === Infinity || (Number.isSafeInteger(maxPhysicalBatchSize) && maxPhysicalBatchSize >= 1))) {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`maxPhysicalBatchSize\` must be an integer ≥ 1; got ${String(maxPhysicalBatchSize)}.`);
+    }
+    if (fitOptions.verbose !== undefined && fitOptions.verbose !== 0 && fitOptions.verbose !== 1) {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`verbose\` must be 0 or 1; got ${String(fitOptions.verbose)}.`);
+    }
     // The ledger holds only this run's steps, all the same event, so the budget is a step count.
     let allowedSteps = Infinity;
     if (targetEpsilon !== undefined) {
@@ -199,8 +240,6 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
           : maxStepsOrZero({ noiseMultiplier: noiseMultiplier as number, sampleRate, delta, targetEpsilon, accountant: accountantKind });
     }
     const totalSteps = Math.ceil(epochs / sampleRate);
-    const batches = poissonBatches(n, sampleRate, sampler.seed);
-    for (let k = 0; k < sampler.drawn; k++) batches.next(); // continue where the last run stopped
     const history: FitHistory = { loss: [], epsilon: [], steps: 0 };
     const user = fitOptions.callbacks ?? {};
     // verbose: a progress bar (or per-epoch lines) on stderr in Node; per-epoch console lines elsewhere.
@@ -245,8 +284,7 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
           { history, epsilon: accountant.getEpsilon(delta), steps: dpOptimizer.stepCount },
         );
       }
-      const idx = batches.next().value;
-      sampler.drawn++;
+      const idx = sampler.next();
       const indices = tf.tensor1d(idx, 'int32');
       const xb = tf.gather(x, indices);
       const yb = tf.gather(y, indices);
@@ -279,7 +317,9 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
 
   const handle: PrivateTraining = {
     options: { ...options, noiseMultiplier, accountant: accountantKind },
+    randomness,
     sampler,
+    state: () => trainingState(handle),
     dpOptimizer,
     accountant,
     noiseMultiplier,
@@ -291,6 +331,73 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     save: async (dir) => (await import('./node/checkpoint.js')).saveCheckpoint(handle, dir),
   };
   return handle;
+}
+
+/** Epochs ∈ (0, ∞), and few enough that ⌈epochs/q⌉ steps is a safe integer. */
+function checkEpochs(epochs: unknown, sampleRate: number): asserts epochs is number {
+  if (!(typeof epochs === 'number' && epochs > 0 && Number.isFinite(epochs) && Number.isSafeInteger(Math.ceil(epochs / sampleRate)))) {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`epochs\` must be in (0, ∞) with ⌈epochs/q⌉ steps a safe integer; got ${String(epochs)}.`);
+  }
+}
+
+/**
+ * Continues a run from its {@link PrivateTraining.state} (browser-safe; `loadPrivate` reads one from
+ * disk). Every part is checked first — the ledger must account for exactly the steps applied to the
+ * weights, with this run's event; shapes must fit the model; a secure state carries no seeds — and
+ * only then are the weights, optimizer state, ledger, step count and (seeded) generator states set.
+ * A secure run resumes with fresh secure randomness; a seeded one exactly where it stopped.
+ * @param state - the state (untrusted: e.g. parsed from a file).
+ * @param parts - a model of the same architecture, a fresh optimizer of the same kind, and the loss
+ *   when it was a function.
+ * @returns the run, ready to continue.
+ * @throws PrivkitError `BAD_CHECKPOINT` for a state whose parts do not belong together,
+ *   `BAD_MODEL_FILE` for weights that do not fit `model`, `INVALID_ARGUMENT` for a missing custom loss.
+ * @example
+ * ```ts
+ * const snapshot = await priv.state();
+ * const again = await restorePrivate(snapshot, { model: freshModel, optimizer: tf.train.adam(1e-3) });
+ * ```
+ */
+export async function restorePrivate(
+  state: PrivateTrainingState,
+  parts: { model: tf.LayersModel; optimizer: tf.Optimizer; loss?: LossSpec },
+): Promise<PrivateTraining> {
+  const s = checkTrainingState(state, parts.model);
+  const o = s.settings;
+  const loss = parts.loss ?? (o.loss as LossSpec | null);
+  if (loss === null) throw new PrivkitError('INVALID_ARGUMENT', 'This run was trained with a custom loss function; pass it as `loss`.');
+  if (parts.loss !== undefined && o.loss !== null && parts.loss !== o.loss) {
+    throw new PrivkitError('INVALID_ARGUMENT', `This run was trained with the loss '${o.loss}'; got ${typeof parts.loss === 'string' ? `'${parts.loss}'` : 'a function'}.`);
+  }
+  let priv: PrivateTraining;
+  try {
+    priv = makePrivate({
+      model: parts.model,
+      optimizer: parts.optimizer,
+      loss,
+      maxGradNorm: o.maxGradNorm,
+      clipping: o.clipping,
+      ...(o.embeddingPaddingIds === undefined ? {} : { embeddingPaddingIds: o.embeddingPaddingIds }),
+      noiseMultiplier: o.noiseMultiplier,
+      sampleRate: o.sampleRate,
+      datasetSize: o.datasetSize,
+      accountant: o.accountant,
+      allowSlowLayers: o.allowSlowLayers,
+      ...(s.seeded === null ? {} : { seed: s.seeded.noiseSeed }),
+    });
+  } catch (e) {
+    if (e instanceof PrivkitError && e.code === 'INVALID_ARGUMENT') throw badCheckpoint(`its settings are invalid: ${e.message}`);
+    throw e;
+  }
+  // Everything is checked: now set the parts.
+  const weights = s.weights.map((w) => tf.tensor(w.values, [...w.shape], w.dtype));
+  parts.model.setWeights(weights);
+  tf.dispose(weights);
+  if (s.optimizer.length > 0) await parts.optimizer.setWeights(s.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, [...w.shape], w.dtype) })));
+  if (s.steps > 0) priv.accountant.compose(stepEvent(o), s.steps);
+  priv.dpOptimizer.setStepCount(s.steps);
+  if (s.seeded !== null) priv.sampler.restore(s.seeded.sampler);
+  return priv;
 }
 
 /**

@@ -13,11 +13,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
-import { clippingMode, embeddingPaddingIds, flatBound, perLayerBounds, type ClippingMode } from './_internals/clippingPlan.js';
-import { ruleFor } from './layerRules.js';
-import { perExampleLoss, type LossSpec } from './perExampleLoss.js';
-import type { AnyLayer, LayerRule } from './rules/LayerRule.js';
-import { embeddingRuleWithPaddingId } from './rules/embedding.js';
+import type { ClippingMode } from './_internals/clippingPlan.js';
+import { checkLossIndependence, checkLossShape, targetFor } from './_internals/lossContract.js';
+import { describe, planClipping, type ClippingPlan, type PlanStep } from './ClippingPlan.js';
+import type { LossSpec } from './perExampleLoss.js';
 
 export type { ClippingMode } from './_internals/clippingPlan.js';
 
@@ -39,9 +38,9 @@ export interface ClippingOptions {
   /**
    * Padding ids of Embedding layers, by layer name (PyTorch's `nn.Embedding(padding_idx)`): the padding
    * row gets no gradient, so it is left out of each example's norm and its row of the clipped sum is 0.
-   * `maskZero: true` does NOT imply a padding id of 0: tfjs still trains row 0 under `maskZero`, and
-   * privkit's forward pass (which does not propagate masks) still feeds it to the next layer; give
-   * `{ [name]: 0 }` to freeze it. @defaultValue no padding ids
+   * `maskZero: true` does NOT imply a padding id of 0: tfjs still trains row 0 under `maskZero` (the
+   * mask only tells later layers to skip those positions; privkit carries masks exactly as tfjs does);
+   * give `{ [name]: 0 }` to freeze it. @defaultValue no padding ids
    */
   readonly embeddingPaddingIds?: Readonly<Record<string, number>>;
   /**
@@ -68,67 +67,125 @@ export interface ClippedGradients {
   readonly losses: tf.Tensor1D;
 }
 
-interface Step {
-  readonly layer: AnyLayer;
-  readonly rule: LayerRule | null;
-  /** A trainable weighted layer without a rule, handled by the per-example loop. */
-  readonly slow: boolean;
-}
-
-/** The model's layers as a chain, each with its rule (throws for unsupported layers). */
-function chainOf(model: tf.LayersModel, allowSlowLayers: boolean): Step[] {
-  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  for (const l of layers) {
-    if (l.inboundNodes.length > 1 || l.inboundNodes.some((n) => n.inboundLayers.length > 1)) {
-      throw new PrivkitError('UNSUPPORTED_LAYER', `Layer "${l.name}" is shared or has several inputs; per-example clipping supports chains of layers (Sequential models).`);
-    }
-  }
-  return layers.map((layer) => {
-    if (!layer.trainable) return { layer, rule: null, slow: false };
-    try {
-      return { layer, rule: ruleFor(layer), slow: false };
-    } catch (e) {
-      const unsupported = e instanceof PrivkitError && e.code === 'UNSUPPORTED_LAYER' && layer.getClassName() !== 'BatchNormalization';
-      if (allowSlowLayers && unsupported) return { layer, rule: null, slow: true };
-      if (unsupported) {
-        throw new PrivkitError('UNSUPPORTED_LAYER', `${e.message} Or pass \`allowSlowLayers: true\` to train it by a per-example loop.`, e.details);
-      }
-      throw e;
-    }
-  });
-}
-
 /**
  * Per-example norms and the clipped gradient sum of one batch.
  * @param model - a chain of layers (a `tf.Sequential`, or a functional model without branches).
  * @param x - inputs, batch first.
- * @param y - targets, batch first.
+ * @param y - targets, batch first, in the shape the loss is defined for (see {@link clipBatch}).
  * @param options - loss, clipping norm(s), clipping mode, padding ids.
  * @returns tensors the caller must dispose.
- * @throws PrivkitError `UNSUPPORTED_LAYER`, or `INVALID_ARGUMENT` for mismatched batches, C ≤ 0, per-layer
- *   bounds that do not match the layers (the message names the count and the layers), or a padding id
- *   that names no Embedding layer or is out of its vocabulary.
+ * @throws PrivkitError `UNSUPPORTED_LAYER`, or `INVALID_ARGUMENT` for mismatched batches or shapes, C ≤ 0,
+ *   per-layer bounds that do not match the layers (the message names the count and the layers), or a
+ *   padding id that names no Embedding layer or is out of its vocabulary.
  * @example
  * ```ts
  * const { grads, perExampleNorms } = clippedGradients(model, xb, yb, { loss: 'categoricalCrossentropy', maxGradNorm: 1 });
  * ```
  */
 export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: ClippingOptions): ClippedGradients {
-  const perLayer = clippingMode(options.clipping) === 'per-layer';
-  const maxGradNorm = perLayer ? NaN : flatBound(options.maxGradNorm); // unused when per-layer
-  if (x.shape[0] !== y.shape[0]) {
-    throw new PrivkitError('INVALID_ARGUMENT', `x and y must have the same batch size; got ${x.shape[0]} and ${y.shape[0]}.`);
+  return clipBatch(planClipping(model, options), x, y);
+}
+
+/** Custom losses already checked for per-example independence, by plan and target shape. */
+const checkedLosses = new WeakMap<ClippingPlan, Set<string>>();
+
+/**
+ * Checks a batch against a plan before any work: tensors (not disposed, of this tfjs), the input
+ * shape, the batch sizes, and the target shape the loss needs (see lossContract.ts).
+ * @returns the target in the loss's shape (the caller disposes it when it is not `y`).
+ * @throws PrivkitError `INVALID_ARGUMENT` naming what is wrong.
+ */
+export function checkBatch(plan: ClippingPlan, x: unknown, y: unknown): tf.Tensor {
+  if (Array.isArray(x) || (x !== null && typeof x === 'object' && !(x instanceof tf.Tensor) && !('shape' in x))) {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`x\` must be one tf.Tensor (the model has one input); got ${describe(x)}.`);
   }
-  let steps = chainOf(model, options.allowSlowLayers ?? false);
-  if (options.embeddingPaddingIds !== undefined) {
-    const padding = embeddingPaddingIds(model, options.embeddingPaddingIds);
-    steps = steps.map((st) => {
-      const id = padding.get(st.layer);
-      return id === undefined || st.rule === null ? st : { ...st, rule: embeddingRuleWithPaddingId(id) };
-    });
+  for (const [name, t] of [['x', x], ['y', y]] as const) {
+    if (!(t instanceof tf.Tensor)) {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`${name}\` must be a tf.Tensor of the tfjs the model uses; got ${describe(t)}.`);
+    }
+    if (t.isDisposed) throw new PrivkitError('INVALID_ARGUMENT', `\`${name}\` has been disposed.`);
   }
-  const bounds = perLayer ? perLayerBounds(steps.filter((st) => st.rule !== null || st.slow).map((st) => st.layer.name), options.maxGradNorm).bounds : null;
-  const lossFn = perExampleLoss(options.loss);
+  const xs = x as tf.Tensor;
+  const ys = y as tf.Tensor;
+  const want = plan.inputShape;
+  const fits = xs.shape.length === want.length && xs.shape.every((d, i) => i === 0 || want[i] === null || want[i] === d);
+  if (!fits) {
+    throw new PrivkitError(
+      'INVALID_ARGUMENT',
+      `\`x\` has shape [${xs.shape.join(', ')}], but the model's input is [B, ${want.slice(1).map((d) => d ?? '?').join(', ')}].`,
+      { x: [...xs.shape], input: [...want] },
+    );
+  }
+  if (ys.shape.length === 0 || xs.shape[0] !== ys.shape[0]) {
+    throw new PrivkitError('INVALID_ARGUMENT', `x and y must have the same batch size; got ${xs.shape[0]} and ${ys.shape.length === 0 ? 'a scalar' : ys.shape[0]}.`);
+  }
+  const target = targetFor(plan.loss, ys, plan.outputShape);
+  if (typeof plan.loss === 'function') {
+    const key = `${target.shape.slice(1).join('x')}:${target.dtype}`;
+    let seen = checkedLosses.get(plan);
+    if (seen === undefined) checkedLosses.set(plan, (seen = new Set()));
+    if (!seen.has(key)) {
+      try {
+        checkLossIndependence(plan.lossFn, target, plan.outputShape);
+      } catch (e) {
+        if (target !== ys) target.dispose();
+        throw e;
+      }
+      seen.add(key);
+    }
+  }
+  return target;
+}
+
+/**
+ * The chain's forward pass, as tfjs runs it: layers with a rule through the rule (probe added to the
+ * pre-activation), the others through `apply` (inference mode for a frozen BatchNormalization), masks
+ * carried from layer to layer as tfjs-layers' executor does for `predict` and `fit` (`kwargs.mask` to
+ * the next layer; `computeMask` of a layer that supports masking, none after one that does not).
+ */
+function forwardChain(steps: readonly PlanStep[], x: tf.Tensor, probes: readonly tf.Tensor[] | null, masks: boolean, keepInputs: tf.Tensor[] | null): tf.Tensor {
+  let h: tf.Tensor = x;
+  let mask: tf.Tensor | null = null;
+  let k = 0;
+  for (const { layer, rule, inference } of steps) {
+    const input = h;
+    if (rule === null) {
+      const kwargs: Record<string, unknown> = { training: !inference };
+      if (mask !== null) kwargs.mask = mask;
+      h = layer.apply(h, kwargs) as tf.Tensor;
+    } else {
+      if (keepInputs !== null) keepInputs.push(tf.keep(h));
+      h = rule.forward(layer, h, probes === null ? null : probes[k++]);
+    }
+    // tfjs-layers' executor (predict, fit): a layer that does not support masking drops the mask.
+    if (masks) mask = layer.supportsMasking ? ((layer.computeMask(input, mask ?? undefined) as tf.Tensor | null) ?? null) : null;
+  }
+  return h;
+}
+
+/**
+ * Per-example norms and the clipped gradient sum of one batch, by a plan made once
+ * ({@link planClipping}).
+ * @param plan - the model's clipping plan.
+ * @param x - inputs, batch first, of the model's input shape.
+ * @param y - targets, batch first: the output's shape for the named losses (a [B] target is expanded to
+ *   [B, 1] for a one-unit output, as tfjs' `fit` does), class ids [B] or [B, 1] for
+ *   'sparseCategoricalCrossentropy'; any shape a custom loss takes (it must return [B] and depend on each
+ *   example alone).
+ * @returns tensors the caller must dispose.
+ * @throws PrivkitError `INVALID_ARGUMENT` for bad tensors or shapes (nothing is allocated then).
+ */
+export function clipBatch(plan: ClippingPlan, x: tf.Tensor, y: tf.Tensor): ClippedGradients {
+  const target = checkBatch(plan, x, y);
+  try {
+    return clipChecked(plan, x, target);
+  } finally {
+    if (target !== y) target.dispose();
+  }
+}
+
+function clipChecked(plan: ClippingPlan, x: tf.Tensor, y: tf.Tensor): ClippedGradients {
+  const { steps, bounds, lossFn, maxGradNorm, model, masks } = plan;
   const batch = x.shape[0];
   if (batch === 0) {
     // An empty Poisson batch: nothing to clip, the sum is zero (noise is still added by the caller).
@@ -139,6 +196,12 @@ export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
     return { perExampleNorms: none(), clipFactors: empty(), perLayerNorms: empty(), losses: none(), grads };
   }
 
+  const inputs: tf.Tensor[] = [];
+  const disposeInputs = (): void => {
+    for (const t of inputs) if (t !== x) t.dispose(); // kept intermediates; never the caller's input
+    inputs.length = 0;
+  };
+  try {
   return tf.tidy(() => {
     // Probe shapes: walk the chain once symbolically.
     const probeShapes: number[][] = [];
@@ -156,38 +219,28 @@ export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
     }
     const probes = probeShapes.map((s) => tf.zeros(s));
 
-    const inputs: tf.Tensor[] = [];
     let losses: tf.Tensor1D | null = null;
     const total = (...ps: tf.Tensor[]): tf.Scalar => {
-      let h: tf.Tensor = x;
-      let k = 0;
-      for (const { layer, rule } of steps) {
-        if (rule === null) {
-          h = layer.apply(h, { training: true }) as tf.Tensor;
-        } else {
-          inputs.push(tf.keep(h));
-          h = rule.forward(layer, h, ps[k++]);
-        }
-      }
-      losses = tf.keep(lossFn(y, h));
-      return tf.sum(losses);
+      const out = lossFn(y, forwardChain(steps, x, ps, masks, inputs));
+      checkLossShape(out, batch);
+      losses = tf.keep(out);
+      return tf.sum(out);
     };
     const g = probes.length > 0 ? tf.grads(total)(probes) : (total(), []);
 
-    // Layers without a rule: each example's gradient for their weights, by a loop over the batch.
-    const slowLayers = steps.filter((st) => st.slow).map((st) => st.layer);
-    const slowVars = slowLayers.flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+    // Layers without a rule: each example's gradient for their weights, by a loop over the batch
+    // through the same forward pass.
+    const slowVars = steps.filter((st) => st.slow).flatMap((st) => st.layer.trainableWeights.map((w) => w.read() as tf.Variable));
     const slowPerExample: tf.Tensor[][] = [];
     for (let i = 0; slowVars.length > 0 && i < batch; i++) {
       const xi = tf.slice(x, i, 1);
       const yi = tf.slice(y, i, 1);
-      const { grads: gi } = tf.variableGrads(() => tf.sum(lossFn(yi, model.apply(xi, { training: true }) as tf.Tensor)) as tf.Scalar, slowVars);
+      const { grads: gi } = tf.variableGrads(() => tf.sum(lossFn(yi, forwardChain(steps, xi, null, masks, null))) as tf.Scalar, slowVars);
       slowPerExample.push(slowVars.map((v) => gi[v.name]));
     }
 
     if (bounds !== null) {
       const clipped = clipPerLayer(steps, inputs, g, slowPerExample, bounds, batch);
-      for (const t of inputs) if (t !== x) t.dispose();
       return { ...clipped, losses: losses as unknown as tf.Tensor1D };
     }
 
@@ -222,9 +275,11 @@ export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
       grads.push(...rule.clippedSum(layer, inputs[k], g[k], clipFactors));
       k++;
     }
-    for (const t of inputs) if (t !== x) t.dispose(); // kept intermediates; never the caller's input
     return { perExampleNorms, clipFactors, grads, losses: losses as unknown as tf.Tensor1D };
   });
+  } finally {
+    disposeInputs();
+  }
 }
 
 /**
@@ -232,7 +287,7 @@ export function clippedGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tens
  * 1e-6)), and its clipped sum with those factors. Runs inside the caller's `tf.tidy`.
  */
 function clipPerLayer(
-  steps: readonly Step[],
+  steps: readonly PlanStep[],
   inputs: readonly tf.Tensor[],
   g: readonly tf.Tensor[],
   slowPerExample: readonly tf.Tensor[][],

@@ -1,141 +1,205 @@
 /**
- * DP training checkpoints (Node): `model/` (weights), `optimizer.json` (the wrapped optimizer's state),
- * `privacy.json` (settings, accountant ledger, noise seed and step, sampler seed and position). The JSON
- * files are written atomically and `privacy.json` last, so a checkpoint without it is incomplete.
+ * DP training checkpoints on disk (Node): one atomic unit that can never under-report ε.
+ *
+ * A checkpoint folder holds checkpoint versions and one pointer:
+ * - `<dir>/ckpt-<steps>-<id>/`: `model/model.json` + `model/weights.bin` (a tfjs model folder:
+ *   `loadModel` reads it), `optimizer.bin`, `state.json` (settings, randomness, step count, ledger,
+ *   generator states of a seeded run, tensor specs) and, written last, `MANIFEST.json` (SHA-256 and
+ *   size of each of those files). It is written under a temporary name and renamed into place whole.
+ * - `<dir>/CURRENT`: the name of the live version, replaced atomically (write + rename) only after the
+ *   new version is complete; the old version is removed after that.
+ * A kill at any point leaves CURRENT naming a complete version, old or new. Loading verifies every
+ * hash, then that the parts belong together (`checkTrainingState`: the ledger accounts for exactly the
+ * steps applied to the weights, …); anything else is `BAD_CHECKPOINT`.
  */
-import { readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { PrivkitError, type AccountantKind, type AccountantState } from '../../accountant/index.js';
-import { fileIOHandler, writeFileAtomic } from '../io/fileModelIO.js';
-import type { ClippingMode } from '../kernels/clippedGradients.js';
+import { PrivkitError } from '../../accountant/index.js';
+import { writeFileAtomic } from '../io/fileModelIO.js';
 import type { LossSpec } from '../kernels/perExampleLoss.js';
-import { makePrivate, type PrivateTraining } from '../makePrivate.js';
+import { restorePrivate, type PrivateTraining } from '../makePrivate.js';
+import { badCheckpoint, type PrivateTrainingState, type TensorState } from '../optimizer/trainingState.js';
+import { crashPoint } from './_internals/crashPoint.js';
 
-/** tfjs' `{ name, tensor }` pairs of optimizer state (not exported by the tfjs union package). */
-type NamedTensor = { name: string; tensor: tf.Tensor };
+const POINTER = 'CURRENT';
+const MANIFEST = 'MANIFEST.json';
+const VERSION_NAME = /^ckpt-\d+-[0-9a-f]{16}$/;
 
-interface PrivacyFile {
-  readonly version: 1;
-  readonly options: {
-    readonly maxGradNorm: number | number[];
-    /** Absent in checkpoints written before per-layer clipping: 'flat'. */
-    readonly clipping?: ClippingMode;
-    readonly embeddingPaddingIds?: Record<string, number>;
-    readonly noiseMultiplier: number;
-    readonly sampleRate: number;
-    readonly datasetSize: number;
-    readonly loss: string | null;
-    readonly accountant: AccountantKind;
-    readonly secureNoise: boolean;
-  };
-  readonly accountant: AccountantState;
-  readonly noise: { readonly seed: number; readonly steps: number };
-  readonly sampler: { readonly seed: number; readonly drawn: number };
-}
-
-interface SavedTensor {
+interface TensorSpec {
   readonly name: string;
-  readonly shape: number[];
-  readonly dtype: tf.DataType;
-  readonly data: string; // base64 of the raw little-endian values
+  readonly shape: readonly number[];
+  readonly dtype: 'float32' | 'int32';
 }
 
-async function encode(named: NamedTensor[]): Promise<SavedTensor[]> {
-  return Promise.all(
-    named.map(async ({ name, tensor }) => {
-      const values = await tensor.data();
-      const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-      return { name, shape: tensor.shape, dtype: tensor.dtype, data: Buffer.from(bytes).toString('base64') };
+/** state.json: the state without its tensors' values (those are in the .bin files). */
+type StateFile = Omit<PrivateTrainingState, 'weights' | 'optimizer'> & {
+  readonly weights: readonly TensorSpec[];
+  readonly optimizer: readonly TensorSpec[];
+};
+
+const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+function pack(tensors: readonly TensorState[]): Uint8Array {
+  const total = tensors.reduce((n, t) => n + t.values.byteLength, 0);
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const t of tensors) {
+    out.set(new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength), off);
+    off += t.values.byteLength;
+  }
+  return out;
+}
+
+function unpack(specs: unknown, bytes: Uint8Array, file: string): TensorState[] {
+  if (!Array.isArray(specs)) throw badCheckpoint(`state.json lists no tensors for ${file}.`);
+  const out: TensorState[] = [];
+  let off = 0;
+  for (const spec of specs as TensorSpec[]) {
+    const size = Array.isArray(spec?.shape) && spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0) ? spec.shape.reduce((a, b) => a * b, 1) : NaN;
+    if (!(size >= 0) || (spec.dtype !== 'float32' && spec.dtype !== 'int32') || typeof spec.name !== 'string') {
+      throw badCheckpoint(`a tensor spec of ${file} is malformed.`);
+    }
+    if (off + size * 4 > bytes.byteLength) throw badCheckpoint(`${file} is shorter than its tensor specs.`);
+    const copy = Uint8Array.from(bytes.subarray(off, off + size * 4)).buffer; // a copy: Buffer#slice would share Node's pool
+    out.push({ name: spec.name, shape: [...spec.shape], dtype: spec.dtype, values: spec.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy) });
+    off += size * 4;
+  }
+  if (off !== bytes.byteLength) throw badCheckpoint(`${file} is longer than its tensor specs.`);
+  return out;
+}
+
+function ioError(path: string, e: unknown): PrivkitError {
+  const err = e as NodeJS.ErrnoException;
+  return new PrivkitError('IO_ERROR', `Cannot write the checkpoint at ${path}: ${err.code ?? ''} ${err.message}`.trim(), { path });
+}
+
+/**
+ * Writes a checkpoint of `priv` into `dir` (see the module comment for the layout and guarantees).
+ * @param priv - the run.
+ * @param dir - the checkpoint folder (created if needed; an earlier checkpoint there is replaced).
+ * @throws PrivkitError `IO_ERROR` naming the path when the folder cannot be written.
+ * @example
+ * ```ts
+ * await saveCheckpoint(priv, 'checkpoints/run1');
+ * ```
+ */
+export async function saveCheckpoint(priv: PrivateTraining, dir: string): Promise<void> {
+  const state = await priv.state(); // one instant: weights, ledger, steps and generators together
+  const model = priv.options.model;
+  const name = `ckpt-${state.steps}-${randomBytes(8).toString('hex')}`;
+  const staging = join(dir, `.tmp-${name}`);
+  const specs = (ts: readonly TensorState[]): TensorSpec[] => ts.map(({ name: n, shape, dtype }) => ({ name: n, shape: [...shape], dtype }));
+  const files: Record<string, Uint8Array> = {};
+  files['model/weights.bin'] = pack(state.weights);
+  files['model/model.json'] = Buffer.from(
+    JSON.stringify({
+      modelTopology: model.toJSON(null, false),
+      format: 'layers-model',
+      generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+      convertedBy: null,
+      weightsManifest: [{ paths: ['weights.bin'], weights: specs(state.weights) }],
     }),
   );
+  files['optimizer.bin'] = pack(state.optimizer);
+  const stateFile: StateFile = { ...state, weights: specs(state.weights), optimizer: specs(state.optimizer) };
+  files['state.json'] = Buffer.from(JSON.stringify(stateFile, null, 2));
+  const manifest = { format: 'privkit-checkpoint', version: 2, files: Object.fromEntries(Object.entries(files).map(([f, d]) => [f, { sha256: sha256(d), bytes: d.byteLength }])) };
+  try {
+    mkdirSync(join(staging, 'model'), { recursive: true });
+    for (const [file, data] of Object.entries(files)) {
+      writeFileSync(join(staging, file), data);
+      crashPoint(`checkpoint:write:${file}`);
+    }
+    writeFileSync(join(staging, MANIFEST), JSON.stringify(manifest, null, 2));
+    crashPoint('checkpoint:write:MANIFEST.json');
+    renameSync(staging, join(dir, name));
+    crashPoint('checkpoint:rename:version');
+    writeFileAtomic(join(dir, POINTER), `${name}\n`);
+    crashPoint('checkpoint:rename:CURRENT');
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw e instanceof PrivkitError ? e : ioError(dir, e);
+  }
+  // The new version is live: remove older versions and leftovers of interrupted saves.
+  for (const entry of readdirSync(dir)) {
+    if (entry !== name && (VERSION_NAME.test(entry) || entry.startsWith('.tmp-ckpt-'))) rmSync(join(dir, entry), { recursive: true, force: true });
+  }
 }
 
-function decode(saved: SavedTensor[]): NamedTensor[] {
-  return saved.map(({ name, shape, dtype, data }) => {
-    const buf = Buffer.from(data, 'base64');
-    const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
-    const values = dtype === 'int32' ? new Int32Array(ab) : new Float32Array(ab);
-    return { name, tensor: tf.tensor(values, shape, dtype) };
-  });
+function readVerified(version: string, file: string, expected: { sha256?: unknown; bytes?: unknown } | undefined): Uint8Array {
+  if (expected === undefined || typeof expected.sha256 !== 'string') throw badCheckpoint(`${MANIFEST} does not list ${file}.`);
+  let data: Uint8Array;
+  try {
+    data = readFileSync(join(version, file));
+  } catch {
+    throw badCheckpoint(`${join(version, file)} is missing.`, { path: join(version, file) });
+  }
+  if (data.byteLength !== expected.bytes || sha256(data) !== expected.sha256) {
+    throw badCheckpoint(`${join(version, file)} does not match its hash in ${MANIFEST} (damaged or replaced).`, { path: join(version, file) });
+  }
+  return data;
 }
 
-/** Writes a checkpoint of `priv` into `dir`. */
-export async function saveCheckpoint(priv: PrivateTraining, dir: string): Promise<void> {
-  const o = priv.options;
-  await o.model.save(fileIOHandler(join(dir, 'model')));
-  const optimizerWeights = await o.optimizer.getWeights();
-  writeFileAtomic(join(dir, 'optimizer.json'), JSON.stringify({ weights: await encode(optimizerWeights) }));
-  const privacy: PrivacyFile = {
-    version: 1,
-    options: {
-      maxGradNorm: typeof o.maxGradNorm === 'number' ? o.maxGradNorm : [...o.maxGradNorm],
-      clipping: o.clipping ?? 'flat',
-      ...(o.embeddingPaddingIds === undefined ? {} : { embeddingPaddingIds: { ...o.embeddingPaddingIds } }),
-      noiseMultiplier: o.noiseMultiplier,
-      sampleRate: o.sampleRate,
-      datasetSize: o.datasetSize,
-      loss: typeof o.loss === 'string' ? o.loss : null,
-      accountant: o.accountant,
-      secureNoise: o.secureNoise ?? false,
-    },
-    accountant: priv.accountant.toJSON(),
-    noise: { seed: priv.dpOptimizer.noiseSeed, steps: priv.dpOptimizer.stepCount },
-    sampler: { seed: priv.sampler.seed, drawn: priv.sampler.drawn },
-  };
-  writeFileAtomic(join(dir, 'privacy.json'), JSON.stringify(privacy, null, 2));
-}
-
-/** Reads a checkpoint back into a model and optimizer of the same kind. */
+/**
+ * Reads a checkpoint back into a model and optimizer of the same kind, after checking every file's
+ * hash and that the parts belong together.
+ * @param dir - the checkpoint folder written by {@link saveCheckpoint}.
+ * @param parts - a model of the same architecture, a fresh optimizer of the same kind, and the loss
+ *   when it was a function.
+ * @returns the run, ready to continue.
+ * @throws PrivkitError `BAD_CHECKPOINT` for a missing, incomplete, damaged or inconsistent checkpoint;
+ *   `BAD_MODEL_FILE` for weights that do not fit the model.
+ * @example
+ * ```ts
+ * const resumed = await loadCheckpoint('checkpoints/run1', { model, optimizer: tf.train.adam(1e-3) });
+ * ```
+ */
 export async function loadCheckpoint(
   dir: string,
   parts: { model: tf.LayersModel; optimizer: tf.Optimizer; loss?: LossSpec },
 ): Promise<PrivateTraining> {
-  const privacyPath = join(dir, 'privacy.json');
-  let privacy: PrivacyFile;
-  let optimizerState: { weights: SavedTensor[] };
+  let name: string;
   try {
-    privacy = JSON.parse(readFileSync(privacyPath, 'utf8'));
-    optimizerState = JSON.parse(readFileSync(join(dir, 'optimizer.json'), 'utf8'));
+    name = readFileSync(join(dir, POINTER), 'utf8').trim();
+  } catch {
+    let legacy = false;
+    try {
+      legacy = readdirSync(dir).includes('privacy.json');
+    } catch {
+      /* no folder */
+    }
+    throw badCheckpoint(
+      legacy ? `${dir} was written by privkit < 0.2 (no ${POINTER}); such checkpoints cannot be verified, so they are not loaded.` : `${dir} holds no checkpoint (no ${POINTER} file).`,
+      { path: dir },
+    );
+  }
+  if (!VERSION_NAME.test(name)) throw badCheckpoint(`${join(dir, POINTER)} does not name a checkpoint version.`, { path: dir });
+  const version = join(dir, name);
+  let manifest: { format?: unknown; version?: unknown; files?: Record<string, { sha256?: unknown; bytes?: unknown }> };
+  try {
+    manifest = JSON.parse(readFileSync(join(version, MANIFEST), 'utf8'));
+  } catch {
+    throw badCheckpoint(`${join(version, MANIFEST)} is missing or not JSON.`, { path: version });
+  }
+  if (manifest?.format !== 'privkit-checkpoint' || manifest.version !== 2 || typeof manifest.files !== 'object' || manifest.files === null) {
+    throw badCheckpoint(`${join(version, MANIFEST)} is not a version-2 privkit manifest.`, { path: version });
+  }
+  const files = manifest.files;
+  const read = (file: string): Uint8Array => readVerified(version, file, files[file]);
+  let stateFile: StateFile;
+  try {
+    stateFile = JSON.parse(Buffer.from(read('state.json')).toString('utf8'));
   } catch (e) {
-    throw new PrivkitError('BAD_MODEL_FILE', `${dir}: not a complete privkit checkpoint (${(e as Error).message}).`, { path: dir });
+    if (e instanceof PrivkitError) throw e;
+    throw badCheckpoint(`${join(version, 'state.json')} is not JSON.`);
   }
-  if (privacy?.version !== 1 || typeof privacy.options !== 'object' || !Array.isArray(optimizerState?.weights)) {
-    throw new PrivkitError('BAD_MODEL_FILE', `${privacyPath}: not a privkit checkpoint (version 1).`, { path: privacyPath });
-  }
-  const loss = parts.loss ?? (privacy.options.loss as LossSpec | null);
-  if (loss === null) {
-    throw new PrivkitError('INVALID_ARGUMENT', 'This checkpoint was trained with a custom loss function; pass it as `loss`.');
-  }
-  // Weights: the saved order is the model's weight order (same architecture).
-  const artifacts = await (fileIOHandler(join(dir, 'model')).load as () => Promise<tf.io.ModelArtifacts>)();
-  const named = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs ?? []);
-  const values = (artifacts.weightSpecs ?? []).map((s) => named[s.name]);
-  if (values.length !== parts.model.weights.length || values.some((v, i) => !tf.util.arraysEqual(v.shape, parts.model.weights[i].shape as number[]))) {
-    throw new PrivkitError('BAD_MODEL_FILE', `${dir}: the checkpoint's weights do not fit the model given (different architecture).`, { path: dir });
-  }
-  parts.model.setWeights(values);
-  tf.dispose(values);
-  const o = privacy.options;
-  const priv = makePrivate({
-    model: parts.model,
-    optimizer: parts.optimizer,
-    loss,
-    maxGradNorm: o.maxGradNorm,
-    ...(o.clipping === undefined ? {} : { clipping: o.clipping }),
-    ...(o.embeddingPaddingIds === undefined ? {} : { embeddingPaddingIds: o.embeddingPaddingIds }),
-    noiseMultiplier: o.noiseMultiplier,
-    sampleRate: o.sampleRate,
-    datasetSize: o.datasetSize,
-    accountant: o.accountant,
-    secureNoise: o.secureNoise,
-    seed: privacy.noise.seed,
-  });
-  const optimizerWeights = decode(optimizerState.weights);
-  if (optimizerWeights.length > 0) await parts.optimizer.setWeights(optimizerWeights);
-  for (const entry of privacy.accountant.ledger) priv.accountant.compose(entry.event, entry.count);
-  priv.dpOptimizer.setStepCount(privacy.noise.steps);
-  priv.sampler.seed = privacy.sampler.seed;
-  priv.sampler.drawn = privacy.sampler.drawn;
-  return priv;
+  read('model/model.json');
+  const state = {
+    ...stateFile,
+    weights: unpack(stateFile?.weights, read('model/weights.bin'), 'model/weights.bin'),
+    optimizer: unpack(stateFile?.optimizer, read('optimizer.bin'), 'optimizer.bin'),
+  } as PrivateTrainingState;
+  return restorePrivate(state, parts);
 }

@@ -12,10 +12,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
-import { clippedLayers, clippingMode, embeddingPaddingIds, flatBound, paddingRows, perLayerBounds, type ClippingMode } from '../kernels/_internals/clippingPlan.js';
-import { clippedGradients, type ClippedGradients } from '../kernels/clippedGradients.js';
+import { flatBound, paddingRows, perLayerBounds, type ClippingMode } from '../kernels/_internals/clippingPlan.js';
+import { planClipping, weightsSignature, type ClippingPlan } from '../kernels/ClippingPlan.js';
+import { checkBatch, clipBatch, type ClippedGradients } from '../kernels/clippedGradients.js';
 import type { LossSpec } from '../kernels/perExampleLoss.js';
 import { gaussianNoise } from './gaussianNoise.js';
+import type { Randomness } from './randomness.js';
 
 /** Options of {@link DpOptimizer}. */
 export interface DpOptimizerOptions {
@@ -46,10 +48,13 @@ export interface DpOptimizerOptions {
   readonly noiseMultiplier: number;
   /** q·N: the noisy sum is divided by it, whatever the drawn batch size. */
   readonly expectedBatchSize: number;
-  /** Seed of the noise RNG. @defaultValue a random seed */
+  /**
+   * A seed makes the noise reproducible (xoshiro128** from it): for experiments, never for release —
+   * anyone who learns the seed can regenerate every noise draw. Without one, the noise comes from the
+   * CSPRNG, each value the sum of four Gaussians (see `gaussianNoise`). An integer in [0, 2³²).
+   * @defaultValue none: secure noise
+   */
   readonly seed?: number;
-  /** Draw noise from the CSPRNG (see `gaussianNoise`). @defaultValue false */
-  readonly secureNoise?: boolean;
   /** Train weighted layers without a rule by a per-example loop (see `clippedGradients`). @defaultValue false */
   readonly allowSlowLayers?: boolean;
 }
@@ -70,6 +75,39 @@ export interface StepResult {
   readonly batchSize: number;
 }
 
+/** What a stage hook is told. */
+export interface StageInfo {
+  /** 0-based index of the step being taken. */
+  readonly step: number;
+  /** Examples in the batch. */
+  readonly batchSize: number;
+}
+
+/**
+ * Hooks into the stages of a step (Opacus' step hooks): an audit or a monitor sees inside the real
+ * step instead of re-implementing it. Tensors handed to a hook belong to the step: read them, do not
+ * dispose or keep them.
+ */
+export interface StepHooks {
+  /**
+   * After clipping, before noise: the clipped sum Σ_i c_i ∇θ L_i, one tensor per trainable weight. It
+   * may return tensors of the same shapes to ADD to the sum (the step disposes them), e.g. an audit's
+   * gradient canaries. What a hook adds is outside the clipping: it must be the contribution of
+   * examples the accountant counts, at most the sensitivity each, or the reported ε is void.
+   */
+  clippedSum?(sum: readonly tf.Tensor[], info: StageInfo): readonly tf.Tensor[] | void;
+  /** After noise, before scaling: the noisy sum (what DP releases each step). */
+  noisySum?(noisy: readonly tf.Tensor[], info: StageInfo): void;
+}
+
+/** Mixes a seed, a step and a tensor index into a 32-bit noise seed (SplitMix-style finaliser). */
+function noiseSeedFor(seed: number, step: number, tensor: number): number {
+  let h = (seed ^ Math.imul(step + 1, 0x9e3779b1) ^ Math.imul(tensor + 1, 0x85ebca77) ^ Math.floor(step / 2 ** 32)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /**
  * DP-SGD around a tfjs optimizer.
  * @example
@@ -83,8 +121,10 @@ export interface StepResult {
 export class DpOptimizer {
   readonly options: DpOptimizerOptions;
   private readonly listeners: ((info: StepInfo) => void)[] = [];
+  private readonly hooks: StepHooks[] = [];
   private steps = 0;
-  private readonly seed: number;
+  private readonly seed: number | null;
+  private plan: ClippingPlan;
   /**
    * L2 sensitivity of the clipped sum to adding or removing one example: C (flat), √(Σ_l C_l²)
    * (per-layer). The noise standard deviation is σ times it.
@@ -92,28 +132,58 @@ export class DpOptimizer {
   readonly sensitivity: number;
 
   /**
+   * Plans the clipping of the whole model once: a model privkit cannot train exactly is refused here,
+   * not at the first step.
    * @throws PrivkitError `INVALID_ARGUMENT` for C ≤ 0, per-layer bounds that do not match the model's
-   *   layers, a bad padding id, σ < 0 or an expected batch size ≤ 0.
+   *   layers, a bad padding id, σ < 0, an expected batch size ≤ 0, a bad seed or loss;
+   *   `UNSUPPORTED_LAYER` for a layer or model shape privkit cannot clip exactly.
    */
   constructor(options: DpOptimizerOptions) {
-    const { maxGradNorm, noiseMultiplier, expectedBatchSize } = options;
-    this.sensitivity =
-      clippingMode(options.clipping) === 'per-layer'
-        ? perLayerBounds(clippedLayers(options.model).map((l) => l.name), maxGradNorm).sensitivity
-        : flatBound(maxGradNorm);
-    if (options.embeddingPaddingIds !== undefined) embeddingPaddingIds(options.model, options.embeddingPaddingIds); // fail early
-    if (!(noiseMultiplier >= 0 && Number.isFinite(noiseMultiplier))) {
+    if (options === null || typeof options !== 'object') throw new PrivkitError('INVALID_ARGUMENT', `DpOptimizer needs an options object; got ${String(options)}.`);
+    if ('secureNoise' in options) {
+      throw new PrivkitError(
+        'INVALID_ARGUMENT',
+        '`secureNoise` is gone: noise is secure (CSPRNG) unless a `seed` is given, which makes it reproducible (for experiments only).',
+      );
+    }
+    const { noiseMultiplier, expectedBatchSize, seed } = options;
+    const optimizer = options.optimizer as unknown;
+    if (optimizer === null || typeof optimizer !== 'object' || typeof (optimizer as tf.Optimizer).applyGradients !== 'function') {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`optimizer\` must be a tfjs optimizer (tf.train.sgd, tf.train.adam, …); got ${String(optimizer)}.`);
+    }
+    this.plan = planClipping(options.model, options);
+    this.sensitivity = this.plan.perLayer
+      ? perLayerBounds(
+          this.plan.steps.filter((st) => st.rule !== null || st.slow).map((st) => st.layer.name),
+          options.maxGradNorm,
+        ).sensitivity
+      : flatBound(options.maxGradNorm);
+    if (!(typeof noiseMultiplier === 'number' && noiseMultiplier >= 0 && Number.isFinite(noiseMultiplier))) {
       throw new PrivkitError('INVALID_ARGUMENT', `\`noiseMultiplier\` must be in [0, ∞); got ${String(noiseMultiplier)}.`);
     }
-    if (!(expectedBatchSize > 0 && Number.isFinite(expectedBatchSize))) {
+    if (!(Number.isFinite(noiseMultiplier * this.sensitivity) && Math.fround(noiseMultiplier * this.sensitivity) < 3.4e38)) {
+      throw new PrivkitError(
+        'INVALID_ARGUMENT',
+        `\`noiseMultiplier\` × sensitivity = ${noiseMultiplier * this.sensitivity} overflows float32 noise; σ·C must be below 3.4e38.`,
+      );
+    }
+    if (!(typeof expectedBatchSize === 'number' && expectedBatchSize > 0 && Number.isFinite(expectedBatchSize))) {
       throw new PrivkitError('INVALID_ARGUMENT', `\`expectedBatchSize\` must be in (0, ∞); got ${String(expectedBatchSize)}.`);
     }
+    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`seed\` must be an integer in [0, 2^32); got ${String(seed)}.`);
+    }
     this.options = options;
-    this.seed = options.seed ?? crypto.getRandomValues(new Uint32Array(1))[0];
+    this.seed = seed ?? null;
   }
 
-  /** Seed of the noise RNG (given or drawn); with the step count it determines the noise. */
-  get noiseSeed(): number {
+  /** `'seeded'` when a seed was given (reproducible; not for release), else `'secure'`. */
+  get randomness(): Randomness {
+    return this.seed === null ? 'secure' : 'seeded';
+  }
+
+  /** The noise seed of a seeded optimizer (with the step count it determines the noise); null when secure. */
+  get noiseSeed(): number | null {
     return this.seed;
   }
 
@@ -122,8 +192,17 @@ export class DpOptimizer {
     return this.steps;
   }
 
-  /** Restores the step counter (checkpoint resume), so that the noise sequence continues. */
+  /** The layers that take the per-example loop (`allowSlowLayers`), by name: known at construction. */
+  get slowLayers(): readonly string[] {
+    return this.plan.slowLayers;
+  }
+
+  /**
+   * Restores the step counter (checkpoint resume), so that a seeded noise sequence continues.
+   * @throws PrivkitError `INVALID_ARGUMENT` unless an integer in [0, 2^53).
+   */
   setStepCount(steps: number): void {
+    if (!Number.isSafeInteger(steps) || steps < 0) throw new PrivkitError('INVALID_ARGUMENT', `the step count must be an integer ≥ 0; got ${String(steps)}.`);
     this.steps = steps;
   }
 
@@ -140,69 +219,129 @@ export class DpOptimizer {
   }
 
   /**
+   * Adds stage hooks (see {@link StepHooks}).
+   * @returns a function that removes them.
+   */
+  addHooks(hooks: StepHooks): () => void {
+    this.hooks.push(hooks);
+    return () => {
+      const i = this.hooks.indexOf(hooks);
+      if (i >= 0) this.hooks.splice(i, 1);
+    };
+  }
+
+  /** The plan, rebuilt if the model's trainable weights changed since (a layer frozen or unfrozen). */
+  private currentPlan(): ClippingPlan {
+    if (this.plan.signature !== weightsSignature(this.options.model)) this.plan = planClipping(this.options.model, this.options);
+    return this.plan;
+  }
+
+  /**
    * One DP-SGD step on a batch the caller drew. The guarantee the accountant reports assumes the batch
    * was drawn by Poisson sampling with the declared rate (see `poissonBatches`). An empty batch still
-   * adds noise and counts as a step.
-   * @param maxPhysicalBatchSize - clip in chunks of at most this many examples (virtual steps). @defaultValue ∞
-   * @throws PrivkitError `INVALID_ARGUMENT` for mismatched x/y or a non-finite gradient (nothing is applied).
+   * adds noise and counts as a step. Weight regularizers (kernel/bias) are added after the noise: their
+   * gradient depends on no example, so that is post-processing (as TF-Privacy does).
+   * @param maxPhysicalBatchSize - clip in chunks of at most this many examples (virtual steps), an
+   *   integer ≥ 1. @defaultValue ∞
+   * @throws PrivkitError `INVALID_ARGUMENT` for bad tensors or shapes, a bad chunk size, or a
+   *   non-finite gradient (nothing is applied, nothing counted, nothing leaked).
    */
   step(x: tf.Tensor, y: tf.Tensor, maxPhysicalBatchSize = Infinity): StepResult {
-    const batchSize = x.shape[0];
-    if (x.shape[0] !== y.shape[0]) {
-      throw new PrivkitError('INVALID_ARGUMENT', `x and y must have the same batch size; got ${x.shape[0]} and ${y.shape[0]}.`);
+    if (!(maxPhysicalBatchSize === Infinity || (Number.isSafeInteger(maxPhysicalBatchSize) && maxPhysicalBatchSize >= 1))) {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`maxPhysicalBatchSize\` must be an integer ≥ 1 (or Infinity); got ${String(maxPhysicalBatchSize)}.`);
     }
+    const plan = this.currentPlan();
+    const checked = checkBatch(plan, x, y); // every shape error before any work
+    if (checked !== y) checked.dispose();
+    const batchSize = x.shape[0];
+    const info: StageInfo = { step: this.steps, batchSize };
     // Virtual steps: clip and sum physical chunks of at most maxPhysicalBatchSize examples, then add the
     // noise once; memory stays bounded and the result is the same step.
     const chunk = Math.max(1, Math.min(batchSize, maxPhysicalBatchSize));
     let sums: tf.Tensor[] | null = null;
     let lossSum = 0;
-    for (let start = 0; start < batchSize || sums === null; start += chunk) {
-      const size = Math.min(chunk, batchSize - start);
-      const xs = batchSize <= chunk ? x : tf.slice(x, start, size);
-      const ys = batchSize <= chunk ? y : tf.slice(y, start, size);
-      const clipped = this.clipAndAccumulate(xs, ys);
-      lossSum += size > 0 ? tf.tidy(() => tf.sum(clipped.losses).dataSync()[0]) : 0;
-      const previous: tf.Tensor[] | null = sums;
-      sums = previous === null ? clipped.grads : clipped.grads.map((g, i) => tf.add(previous[i], g));
-      if (previous !== null) tf.dispose([...previous, ...clipped.grads]);
-      tf.dispose([clipped.perExampleNorms, clipped.clipFactors, clipped.losses]);
-      if (clipped.perLayerNorms !== undefined) clipped.perLayerNorms.dispose();
-      if (xs !== x) tf.dispose([xs, ys]);
-      if (size <= 0) break;
+    try {
+      for (let start = 0; start < batchSize || sums === null; start += chunk) {
+        const size = Math.min(chunk, batchSize - start);
+        const xs = batchSize <= chunk ? x : tf.slice(x, start, size);
+        const ys = batchSize <= chunk ? y : tf.slice(y, start, size);
+        let clipped: ClippedGradients;
+        try {
+          clipped = clipBatch(plan, xs, ys);
+        } finally {
+          if (xs !== x) tf.dispose([xs, ys]);
+        }
+        lossSum += size > 0 ? tf.tidy(() => tf.sum(clipped.losses).dataSync()[0]) : 0;
+        const previous: tf.Tensor[] | null = sums;
+        sums = previous === null ? clipped.grads : clipped.grads.map((g, i) => tf.add(previous[i], g));
+        if (previous !== null) tf.dispose([...previous, ...clipped.grads]);
+        tf.dispose([clipped.perExampleNorms, clipped.clipFactors, clipped.losses]);
+        if (clipped.perLayerNorms !== undefined) clipped.perLayerNorms.dispose();
+        if (size <= 0) break;
+      }
+      for (const h of this.hooks) {
+        const extra: readonly tf.Tensor[] | void = h.clippedSum?.(sums as tf.Tensor[], info);
+        if (extra === undefined || extra === null) continue;
+        const current = sums as tf.Tensor[];
+        if (extra.length !== current.length || extra.some((t, i) => !tf.util.arraysEqual(t.shape, current[i].shape))) {
+          tf.dispose([...extra]);
+          throw new PrivkitError('INVALID_ARGUMENT', 'A `clippedSum` hook must return one tensor per trainable weight, of the same shapes.');
+        }
+        sums = current.map((g, i) => tf.add(g, extra[i]));
+        tf.dispose([...current, ...extra]);
+      }
+    } catch (e) {
+      if (sums !== null) tf.dispose(sums);
+      throw e;
     }
     const summed = sums as tf.Tensor[];
     const loss = batchSize > 0 ? lossSum / batchSize : 0;
     const noisy = this.addNoise(summed);
-    const scaled = this.scaleGradients(noisy);
-    tf.dispose([...summed, ...noisy]);
+    tf.dispose(summed);
+    let scaled: tf.Tensor[];
     try {
+      for (const h of this.hooks) h.noisySum?.(noisy, info);
+      scaled = this.scaleGradients(noisy);
+    } finally {
+      tf.dispose(noisy);
+    }
+    try {
+      const model = this.options.model;
+      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const penalties = model.calculateLosses();
+      if (penalties.length > 0) {
+        // Weight regularizers: ∇R(θ) depends on no example, so adding it after the noise is post-processing.
+        tf.dispose(penalties);
+        const { grads } = tf.variableGrads(() => tf.addN(model.calculateLosses()) as tf.Scalar, vars);
+        const withPenalty = scaled.map((g, i) => (grads[vars[i].name] === undefined ? tf.clone(g) : tf.add(g, grads[vars[i].name])));
+        tf.dispose([...scaled, ...Object.values(grads)]);
+        scaled = withPenalty;
+      }
       const finite = tf.tidy(() => scaled.every((g) => tf.all(tf.isFinite(g)).dataSync()[0] === 1));
       if (!finite) {
-        throw new PrivkitError('INVALID_ARGUMENT', 'A gradient is NaN or infinite (check the inputs and the loss); the step was not applied.');
+        const weightsFinite = tf.tidy(() => vars.every((v) => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
+        throw new PrivkitError(
+          'INVALID_ARGUMENT',
+          weightsFinite
+            ? 'A gradient is NaN or infinite (check the inputs, the targets and the loss); the step was not applied.'
+            : "The model's weights are NaN or infinite: training diverged (a learning rate too large?); the step was not applied.",
+        );
       }
-      const vars = this.options.model.trainableWeights.map((w) => w.read() as tf.Variable);
       const named: tf.NamedTensorMap = {};
       vars.forEach((v, i) => (named[v.name] = scaled[i]));
       this.options.optimizer.applyGradients(named);
     } finally {
       tf.dispose(scaled);
     }
-    const info: StepInfo = { step: this.steps, noiseMultiplier: this.options.noiseMultiplier, batchSize };
+    const stepInfo: StepInfo = { step: this.steps, noiseMultiplier: this.options.noiseMultiplier, batchSize };
     this.steps++;
-    for (const l of this.listeners) l(info);
+    for (const l of this.listeners) l(stepInfo);
     return { loss, batchSize };
   }
 
   /** Σ_i clip(∇θ L_i) over the batch (the caller disposes the result). */
   clipAndAccumulate(x: tf.Tensor, y: tf.Tensor): ClippedGradients {
-    const { model, loss, maxGradNorm, allowSlowLayers, clipping, embeddingPaddingIds: padding } = this.options;
-    return clippedGradients(model, x, y, {
-      loss,
-      maxGradNorm,
-      allowSlowLayers: allowSlowLayers ?? false,
-      ...(clipping === undefined ? {} : { clipping }),
-      ...(padding === undefined ? {} : { embeddingPaddingIds: padding }),
-    });
+    return clipBatch(this.currentPlan(), x, y);
   }
 
   /**
@@ -217,8 +356,8 @@ export class DpOptimizer {
     return grads.map((g, i) =>
       tf.tidy(() => {
         if (std === 0) return tf.clone(g);
-        // A distinct seed per step and per tensor: the sequence is reproducible from `seed`.
-        const source = this.options.secureNoise ? ('secure' as const) : { seed: (this.seed + this.steps * 1_000_003 + i * 7919) % 2 ** 32 };
+        // Seeded: a distinct stream per step and per tensor, reproducible from `seed`; else the CSPRNG.
+        const source = this.seed === null ? ('secure' as const) : { seed: noiseSeedFor(this.seed, this.steps, i) };
         let noise = gaussianNoise(g.shape, std, source);
         const row = padding?.get(i);
         if (row !== undefined) {

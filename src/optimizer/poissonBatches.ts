@@ -5,8 +5,9 @@
  * accounted guarantee (TF-Privacy #483, Opacus #80).
  */
 import { PrivkitError } from '../../accountant/index.js';
+import { UniformStream, Xoshiro128, secureWords } from './randomness.js';
 
-/** A small seedable PRNG (mulberry32): deterministic batches for a given seed. */
+/** A small seedable PRNG (mulberry32) for the auditor and tests (splits, shuffles); DP batches and noise use `randomness.ts`. */
 export function seededUniform(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -18,39 +19,102 @@ export function seededUniform(seed: number): () => number {
   };
 }
 
+/** Where a {@link PoissonSampler}'s randomness comes from. */
+export type SamplerRandomness = 'secure' | { readonly seed: number } | { readonly state: readonly number[] };
+
 /**
- * An endless sequence of Poisson-sampled batches of example indices.
- * Uses geometric skips (the gap to the next included index is Geometric(q)), O(q·n) per batch.
+ * Poisson sampling of batches of example indices, by geometric skips (the gap to the next included
+ * index is Geometric(q)): O(q·n) per batch. Secure (the CSPRNG) or seeded (xoshiro128**, whose state
+ * {@link PoissonSampler.state} saves and restores in O(1)).
+ */
+export class PoissonSampler {
+  private readonly generator: Xoshiro128 | null;
+  private readonly uniforms: UniformStream;
+  private readonly logKeep: number;
+
+  /**
+   * @param n - number of examples, an integer ≥ 1.
+   * @param sampleRate - q in (0, 1].
+   * @param randomness - `'secure'`, `{ seed }`, or `{ state }` from {@link PoissonSampler.state}.
+   * @throws PrivkitError `INVALID_ARGUMENT` for bad n, q, seed or state.
+   */
+  constructor(
+    readonly n: number,
+    readonly sampleRate: number,
+    randomness: SamplerRandomness,
+  ) {
+    if (!Number.isSafeInteger(n) || n < 1) throw new PrivkitError('INVALID_ARGUMENT', `\`n\` must be an integer ≥ 1; got ${String(n)}.`);
+    if (!(typeof sampleRate === 'number' && sampleRate > 0 && sampleRate <= 1)) {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`sampleRate\` must be in (0, 1]; got ${String(sampleRate)}.`);
+    }
+    if (randomness === 'secure') this.generator = null;
+    else if (typeof randomness === 'object' && randomness !== null && 'seed' in randomness && Number.isInteger(randomness.seed)) {
+      this.generator = new Xoshiro128(randomness.seed);
+    } else if (typeof randomness === 'object' && randomness !== null && 'state' in randomness && isGeneratorState(randomness.state)) {
+      this.generator = Xoshiro128.fromState(randomness.state);
+    } else {
+      throw new PrivkitError('INVALID_ARGUMENT', `the sampler's randomness must be 'secure', { seed: integer } or { state: four 32-bit words, not all 0 }; got ${JSON.stringify(randomness)}.`);
+    }
+    // Unbuffered: every uniform takes its words straight from the generator, so its state is exact.
+    this.uniforms = new UniformStream(this.generator ?? secureWords, this.generator === null ? 4096 : 2);
+    this.logKeep = Math.log1p(-sampleRate);
+  }
+
+  /** The next batch: sorted indices, possibly none. */
+  next(): Int32Array {
+    const { n, sampleRate, logKeep, uniforms } = this;
+    if (sampleRate === 1) return Int32Array.from({ length: n }, (_, i) => i);
+    const picked: number[] = [];
+    // Index of the next included example: skip ~ Geometric(q) ⇒ floor(log U / log(1 − q)), U ∈ (0, 1).
+    let i = Math.floor(Math.log(uniforms.uniform()) / logKeep);
+    while (i < n) {
+      picked.push(i);
+      i += 1 + Math.floor(Math.log(uniforms.uniform()) / logKeep);
+    }
+    return Int32Array.from(picked);
+  }
+
+  /**
+   * Continues a seeded sampler from a saved {@link PoissonSampler.state} (checkpoint resume, O(1)).
+   * @throws PrivkitError `INVALID_ARGUMENT` for a secure sampler (it has no state) or a bad state.
+   */
+  restore(state: readonly number[]): void {
+    if (this.generator === null) throw new PrivkitError('INVALID_ARGUMENT', 'A secure sampler has no state to restore; it draws fresh randomness.');
+    if (!isGeneratorState(state)) throw new PrivkitError('INVALID_ARGUMENT', `a sampler state is four 32-bit words, not all 0; got ${JSON.stringify(state)}.`);
+    this.generator.setState(state);
+  }
+
+  /** The seeded generator's state (four words; restore with `{ state }`), or `null` when secure. */
+  state(): number[] | null {
+    return this.generator === null ? null : this.generator.state();
+  }
+}
+
+/** Four 32-bit words, not all 0 (xoshiro's one forbidden state). */
+export function isGeneratorState(state: unknown): state is number[] {
+  return (
+    Array.isArray(state) &&
+    state.length === 4 &&
+    state.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) &&
+    state.some((w) => w !== 0)
+  );
+}
+
+/**
+ * An endless sequence of Poisson-sampled batches of example indices (see {@link PoissonSampler}).
  * @param n - number of examples, an integer ≥ 1.
  * @param sampleRate - q in (0, 1].
- * @param seed - PRNG seed; the same seed gives the same batches.
+ * @param seed - a seed (the same seed gives the same batches: for experiments), or `'secure'` (the
+ *   CSPRNG). @defaultValue 'secure'
  * @returns a generator of Int32Array index lists, sorted, possibly empty.
- * @throws PrivkitError `INVALID_ARGUMENT` for bad n or q.
+ * @throws PrivkitError `INVALID_ARGUMENT` for bad n, q or seed.
  * @example
  * ```ts
- * const batches = poissonBatches(60000, 256 / 60000, 1);
+ * const batches = poissonBatches(60000, 256 / 60000);
  * const first = batches.next().value; // ~256 indices
  * ```
  */
-export function* poissonBatches(n: number, sampleRate: number, seed: number): Generator<Int32Array, never> {
-  if (!Number.isInteger(n) || n < 1) throw new PrivkitError('INVALID_ARGUMENT', `\`n\` must be an integer ≥ 1; got ${n}.`);
-  if (!(sampleRate > 0 && sampleRate <= 1)) {
-    throw new PrivkitError('INVALID_ARGUMENT', `\`sampleRate\` must be in (0, 1]; got ${sampleRate}.`);
-  }
-  const uniform = seededUniform(seed);
-  const logKeep = Math.log1p(-sampleRate);
-  for (;;) {
-    if (sampleRate === 1) {
-      yield Int32Array.from({ length: n }, (_, i) => i);
-      continue;
-    }
-    const picked: number[] = [];
-    // Index of the next included example: skip ~ Geometric(q) ⇒ floor(log U / log(1 − q)).
-    let i = Math.floor(Math.log(1 - uniform()) / logKeep);
-    while (i < n) {
-      picked.push(i);
-      i += 1 + Math.floor(Math.log(1 - uniform()) / logKeep);
-    }
-    yield Int32Array.from(picked);
-  }
+export function* poissonBatches(n: number, sampleRate: number, seed: number | 'secure' = 'secure'): Generator<Int32Array, never> {
+  const sampler = new PoissonSampler(n, sampleRate, seed === 'secure' ? 'secure' : { seed });
+  for (;;) yield sampler.next();
 }

@@ -303,7 +303,8 @@ describe('clippedGradients vs a per-example brute-force loop', () => {
     }
     const dilated = tf.sequential({ layers: [tf.layers.conv1d({ filters: 2, kernelSize: 2, dilationRate: 2, inputShape: [6, 1] }), tf.layers.flatten()] });
     expect(() => clippedGradients(dilated, tf.zeros([2, 6, 1]), tf.zeros([2, 8]), { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(/dilationRate 2.*no gradient/);
-    expect(() => clippedGradients(bn, x, tf.zeros([3, 3]), { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(/same batch size/);
-    expect(() => clippedGradients(bn, x, y, { loss: 'meanSquaredError', maxGradNorm: 0 })).toThrowError(/`maxGradNorm` must be in \(0, ∞\); got 0/);
+    const dense = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [x.shape[1] as number] })] });
+    expect(() => clippedGradients(dense, x, tf.zeros([3, 3]), { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(/same batch size/);
+    expect(() => clippedGradients(dense, x, y, { loss: 'meanSquaredError', maxGradNorm: 0 })).toThrowError(/`maxGradNorm` must be in \(0, ∞\); got 0/);
   });
 });

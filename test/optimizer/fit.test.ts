@@ -146,6 +146,6 @@ describe('checkpoint and resume', () => {
     const { join } = await import('node:path');
     const { loadPrivate } = await import('../../src/makePrivate.js');
     const dir = mkdtempSync(join(tmpdir(), 'privkit-ckpt-'));
-    await expect(loadPrivate(dir, { model: model(), optimizer: tf.train.sgd(0.1) })).rejects.toThrowError(/not a complete privkit checkpoint/);
+    await expect(loadPrivate(dir, { model: model(), optimizer: tf.train.sgd(0.1) })).rejects.toThrowError(/holds no checkpoint/);
   });
 });

@@ -1,0 +1,185 @@
+/**
+ * The state of a DP training run, as plain data (browser-safe): what a checkpoint holds. It is taken
+ * at one instant, so the ledger always accounts for every step applied to the weights, and restored
+ * only after every part has been checked to belong with the others (step counts agree with the
+ * ledger, the ledger holds only this run's event, shapes fit the model, numbers are finite, a secure
+ * run carries no seeds). Anything else is `BAD_CHECKPOINT`: a checkpoint must never load with fewer
+ * accounted steps than its weights have seen.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { PrivkitError, gaussian, poissonSampled, type AccountantKind, type AccountantState, type DpEvent } from '../../accountant/index.js';
+import type { ClippingMode } from '../kernels/_internals/clippingPlan.js';
+import type { PrivateTraining } from '../makePrivate.js';
+import { isGeneratorState } from './poissonBatches.js';
+import type { Randomness } from './randomness.js';
+
+/** A tensor as plain data. */
+export interface TensorState {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: 'float32' | 'int32';
+  readonly values: Float32Array | Int32Array;
+}
+
+/** The settings a run was made with (what `makePrivate` needs again, σ resolved). */
+export interface TrainingSettings {
+  readonly maxGradNorm: number | readonly number[];
+  readonly clipping: ClippingMode;
+  readonly embeddingPaddingIds?: Readonly<Record<string, number>>;
+  readonly noiseMultiplier: number;
+  readonly sampleRate: number;
+  readonly datasetSize: number;
+  /** A named loss, or null for a function (to be passed again on restore). */
+  readonly loss: string | null;
+  readonly accountant: AccountantKind;
+  readonly allowSlowLayers: boolean;
+}
+
+/** Everything a checkpoint holds (see `PrivateTraining.state`). */
+export interface PrivateTrainingState {
+  readonly format: 'privkit-dp-training';
+  readonly version: 2;
+  readonly settings: TrainingSettings;
+  readonly randomness: Randomness;
+  /** DP steps applied to `weights` (each one a composed event in `accountant`). */
+  readonly steps: number;
+  readonly accountant: AccountantState;
+  /** Seeded runs only: the noise seed and the batch sampler's generator state; null when secure. */
+  readonly seeded: { readonly noiseSeed: number; readonly sampler: readonly number[] } | null;
+  /** The model's weights, in `model.weights` order. */
+  readonly weights: readonly TensorState[];
+  /** The wrapped optimizer's state (`optimizer.getWeights()`). */
+  readonly optimizer: readonly TensorState[];
+}
+
+function asState(name: string, t: tf.Tensor): TensorState {
+  if (t.dtype !== 'float32' && t.dtype !== 'int32') {
+    throw new PrivkitError('INVALID_ARGUMENT', `Cannot checkpoint "${name}": dtype ${t.dtype} (float32 and int32 only).`);
+  }
+  const values = t.dataSync();
+  return { name, shape: [...t.shape], dtype: t.dtype, values: t.dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values) };
+}
+
+/**
+ * A snapshot of a run. The optimizer's state is read first (tfjs' `getWeights` is async); then the
+ * weights, the ledger, the step count and the generator states are read together, synchronously, so
+ * no step can fall between them.
+ * @param priv - the run.
+ * @returns the state (its arrays are copies).
+ */
+export async function trainingState(priv: PrivateTraining): Promise<PrivateTrainingState> {
+  const o = priv.options;
+  const optimizerWeights = await o.optimizer.getWeights();
+  const optimizer = optimizerWeights.map(({ name, tensor }) => asState(name, tensor));
+  const weights = o.model.weights.map((w) => asState(w.originalName ?? w.name, w.read()));
+  const seed = priv.dpOptimizer.noiseSeed;
+  const samplerState = priv.sampler.state();
+  return {
+    format: 'privkit-dp-training',
+    version: 2,
+    settings: {
+      maxGradNorm: typeof o.maxGradNorm === 'number' ? o.maxGradNorm : [...o.maxGradNorm],
+      clipping: o.clipping ?? 'flat',
+      ...(o.embeddingPaddingIds === undefined ? {} : { embeddingPaddingIds: { ...o.embeddingPaddingIds } }),
+      noiseMultiplier: priv.noiseMultiplier,
+      sampleRate: priv.sampleRate,
+      datasetSize: o.datasetSize,
+      loss: typeof o.loss === 'string' ? o.loss : null,
+      accountant: o.accountant,
+      allowSlowLayers: o.allowSlowLayers ?? false,
+    },
+    randomness: priv.randomness,
+    steps: priv.dpOptimizer.stepCount,
+    accountant: JSON.parse(JSON.stringify(priv.accountant.toJSON())) as AccountantState,
+    seeded: seed === null || samplerState === null ? null : { noiseSeed: seed, sampler: samplerState },
+    weights,
+    optimizer,
+  };
+}
+
+/** A `BAD_CHECKPOINT` error. */
+export function badCheckpoint(why: string, details?: Record<string, unknown>): PrivkitError {
+  return new PrivkitError('BAD_CHECKPOINT', `Not a usable privkit checkpoint: ${why}`, details);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The one event each step of a run with these settings composes. */
+export function stepEvent(settings: Pick<TrainingSettings, 'noiseMultiplier' | 'sampleRate'>): DpEvent {
+  return settings.noiseMultiplier > 0 ? poissonSampled(settings.sampleRate, gaussian(settings.noiseMultiplier)) : { kind: 'nonPrivate' };
+}
+
+function checkTensors(what: string, list: unknown): TensorState[] {
+  if (!Array.isArray(list)) throw badCheckpoint(`${what} is not a list of tensors.`);
+  return list.map((t, i) => {
+    if (!isObject(t) || typeof t.name !== 'string' || !Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+      throw badCheckpoint(`${what}[${i}] is not a tensor (name, shape, dtype, values).`);
+    }
+    const size = (t.shape as number[]).reduce((a, b) => a * b, 1);
+    const okValues = (t.dtype === 'float32' && t.values instanceof Float32Array) || (t.dtype === 'int32' && t.values instanceof Int32Array);
+    if (!okValues || (t.values as Float32Array).length !== size) {
+      throw badCheckpoint(`${what}[${i}] ("${t.name}") has ${okValues ? (t.values as Float32Array).length : 'no'} ${String(t.dtype)} values for shape [${(t.shape as number[]).join(', ')}].`);
+    }
+    const values = t.values as Float32Array | Int32Array;
+    for (let k = 0; k < values.length; k++) {
+      if (!Number.isFinite(values[k])) throw badCheckpoint(`${what}[${i}] ("${t.name}") holds a non-finite value.`);
+    }
+    return t as unknown as TensorState;
+  });
+}
+
+/**
+ * Checks a state's parts against each other and against the model it is to be loaded into.
+ * @param state - parsed state (untrusted).
+ * @param model - the model of the same architecture.
+ * @returns the state, typed.
+ * @throws PrivkitError `BAD_CHECKPOINT` naming the first inconsistency.
+ */
+export function checkTrainingState(state: unknown, model: tf.LayersModel): PrivateTrainingState {
+  if (!isObject(state) || state.format !== 'privkit-dp-training' || state.version !== 2) {
+    throw badCheckpoint('not a version-2 privkit training state (format "privkit-dp-training").');
+  }
+  const s = state as unknown as PrivateTrainingState;
+  if (!isObject(s.settings)) throw badCheckpoint('it has no settings.');
+  const { noiseMultiplier, sampleRate, datasetSize } = s.settings;
+  if (!(typeof noiseMultiplier === 'number' && noiseMultiplier >= 0 && Number.isFinite(noiseMultiplier))) throw badCheckpoint(`noiseMultiplier ${String(noiseMultiplier)} is not in [0, ∞).`);
+  if (!(typeof sampleRate === 'number' && sampleRate > 0 && sampleRate <= 1)) throw badCheckpoint(`sampleRate ${String(sampleRate)} is not in (0, 1].`);
+  if (!(Number.isSafeInteger(datasetSize) && datasetSize >= 1)) throw badCheckpoint(`datasetSize ${String(datasetSize)} is not an integer ≥ 1.`);
+  if (!Number.isSafeInteger(s.steps) || s.steps < 0) throw badCheckpoint(`steps ${String(s.steps)} is not an integer ≥ 0.`);
+  // The ledger must account for exactly the steps applied, all of this run's one event.
+  if (!isObject(s.accountant) || !Array.isArray(s.accountant.ledger)) throw badCheckpoint('it has no accountant ledger.');
+  if (s.accountant.accountant !== s.settings.accountant) {
+    throw badCheckpoint(`the ledger is a ${String(s.accountant.accountant)} accountant's, the settings say ${String(s.settings.accountant)}.`);
+  }
+  const expected = JSON.stringify(stepEvent(s.settings));
+  let accounted = 0;
+  for (const [i, entry] of (s.accountant.ledger as unknown[]).entries()) {
+    if (!isObject(entry) || JSON.stringify(entry.event) !== expected || !Number.isSafeInteger(entry.count) || (entry.count as number) < 0) {
+      throw badCheckpoint(`ledger entry ${i} is not a count of this run's step event ${expected}.`, { entry: i });
+    }
+    accounted += entry.count as number;
+  }
+  if (accounted !== s.steps) {
+    throw badCheckpoint(`the ledger accounts for ${accounted} steps but ${s.steps} were applied to the weights.`, { accounted, steps: s.steps });
+  }
+  if (s.randomness === 'secure') {
+    if (s.seeded !== null) throw badCheckpoint('a secure run must carry no seeds.');
+  } else if (s.randomness === 'seeded') {
+    const seeded = s.seeded as unknown;
+    if (!isObject(seeded) || !(Number.isInteger(seeded.noiseSeed) && (seeded.noiseSeed as number) >= 0 && (seeded.noiseSeed as number) < 2 ** 32) || !isGeneratorState(seeded.sampler)) {
+      throw badCheckpoint('a seeded run needs its noise seed (a 32-bit integer) and sampler state (four 32-bit words, not all 0).');
+    }
+  } else {
+    throw badCheckpoint(`randomness must be "secure" or "seeded"; got ${JSON.stringify(s.randomness)}.`);
+  }
+  const weights = checkTensors('weights', s.weights);
+  const modelWeights = model.weights;
+  if (weights.length !== modelWeights.length || weights.some((w, i) => !tf.util.arraysEqual([...w.shape], modelWeights[i].shape as number[]))) {
+    throw new PrivkitError('BAD_MODEL_FILE', "The checkpoint's weights do not fit the model given (different architecture).", {
+      checkpoint: weights.map((w) => [...w.shape]),
+      model: modelWeights.map((w) => [...(w.shape as number[])]),
+    });
+  }
+  checkTensors('optimizer', s.optimizer);
+  return s;
+}
