@@ -154,7 +154,8 @@ function forwardChain(steps: readonly PlanStep[], x: tf.Tensor, probes: readonly
       if (mask !== null) kwargs.mask = mask;
       h = layer.apply(h, kwargs) as tf.Tensor;
     } else {
-      if (keepInputs !== null) keepInputs.push(tf.keep(h));
+      // Kept past the tidy for the norms; never `keep` the caller's own x (it would escape the caller's tidy).
+      if (keepInputs !== null) keepInputs.push(h === x ? h : tf.keep(h));
       h = rule.forward(layer, h, probes === null ? null : probes[k++]);
     }
     // tfjs-layers' executor (predict, fit): a layer that does not support masking drops the mask.

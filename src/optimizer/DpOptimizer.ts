@@ -308,11 +308,12 @@ export class DpOptimizer {
     try {
       const model = this.options.model;
       const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-      const penalties = model.calculateLosses();
-      if (penalties.length > 0) {
+      // Each layer's own penalties (a Sequential's container list is empty until tfjs compiles it).
+      const penalties = (): tf.Scalar[] => model.layers.flatMap((l) => l.calculateLosses());
+      const count = tf.tidy(() => penalties().length);
+      if (count > 0) {
         // Weight regularizers: ∇R(θ) depends on no example, so adding it after the noise is post-processing.
-        tf.dispose(penalties);
-        const { grads } = tf.variableGrads(() => tf.addN(model.calculateLosses()) as tf.Scalar, vars);
+        const { grads } = tf.variableGrads(() => tf.addN(penalties()) as tf.Scalar, vars);
         const withPenalty = scaled.map((g, i) => (grads[vars[i].name] === undefined ? tf.clone(g) : tf.add(g, grads[vars[i].name])));
         tf.dispose([...scaled, ...Object.values(grads)]);
         scaled = withPenalty;

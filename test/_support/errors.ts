@@ -19,3 +19,10 @@ export function expectInvalid(fn: () => unknown, message: RegExp): void {
   expect(error.code).toBe('INVALID_ARGUMENT');
   expect(error.message).toMatch(message);
 }
+
+/** Expects `fn` to throw a PrivkitError with this code and a message matching `message`. */
+export function expectPrivkitError(fn: () => unknown, code: string, message: RegExp): void {
+  const error = privkitErrorOf(fn);
+  expect(error.code).toBe(code);
+  expect(error.message).toMatch(message);
+}
