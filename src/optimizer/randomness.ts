@@ -206,30 +206,11 @@ export function standardNormal(u: UniformStream): number {
 }
 
 /**
- * Fills `z` with standard normals: the same draws as {@link standardNormal}, with the two words of
- * each first try taken in bulk from `words` (the hot loop), and the rare slow branches from `u`.
- */
-function fillStandardNormals(z: Float64Array, words: RandomWords, u: UniformStream): void {
-  const chunk = 4096;
-  const buf = new Uint32Array(2 * chunk);
-  for (let off = 0; off < z.length; off += chunk) {
-    const m = Math.min(chunk, z.length - off);
-    const w = m === chunk ? buf : buf.subarray(0, 2 * m);
-    words.fill(w);
-    for (let k = 0; k < m; k++) {
-      const a = w[2 * k];
-      const b = w[2 * k + 1];
-      const v = 2 * ((a >>> 5) * 67108864 + (b >>> 6) + 0.5) * TWO_M53 - 1;
-      const i = ((a & 31) << 2) | (b & 3);
-      z[off + k] = Math.abs(v) < ZIG_RATIO[i] ? v * ZIG_X[i] : zigguratSlow(v, i, u);
-    }
-  }
-}
-
-/**
  * Fills `out` with N(0, std²) draws; with `sumOfFour`, each value is (n₁ + n₂ + n₃ + n₄)·std/2 (again
  * N(0, std²)), summed in double precision and rounded once, the floating-point-attack mitigation of
- * Opacus' secure mode (Jin, McMurtry, Rubinstein & Ohrimenko 2022, arXiv 2107.10138).
+ * Opacus' secure mode (Jin, McMurtry, Rubinstein & Ohrimenko 2022, arXiv 2107.10138). Each draw is
+ * {@link standardNormal}'s, with the two words of its first try taken in bulk from `words` (the hot
+ * loop, inlined) and the rare slow branches from a stream on the same source.
  * @param out - the array to fill.
  * @param std - standard deviation ≥ 0.
  * @param words - the word source (one stream: the result is a function of its words).
@@ -238,17 +219,26 @@ function fillStandardNormals(z: Float64Array, words: RandomWords, u: UniformStre
 export function fillNormals(out: Float32Array | Float64Array, std: number, words: RandomWords, sumOfFour: boolean): void {
   const u = new UniformStream(words);
   const per = sumOfFour ? 4 : 1;
-  const block = 4096;
-  const z = new Float64Array(block * per);
-  for (let off = 0; off < out.length; off += block) {
-    const m = Math.min(block, out.length - off);
-    const zs = m === block ? z : z.subarray(0, m * per);
-    fillStandardNormals(zs, words, u);
-    if (sumOfFour) {
-      const half = std / 2;
-      for (let k = 0; k < m; k++) out[off + k] = (zs[4 * k] + zs[4 * k + 1] + zs[4 * k + 2] + zs[4 * k + 3]) * half;
-    } else {
-      for (let k = 0; k < m; k++) out[off + k] = zs[k] * std;
+  const scale = sumOfFour ? std / 2 : std;
+  const chunk = 2048;
+  const buf = new Uint32Array(2 * per * chunk);
+  const X = ZIG_X;
+  const ratio = ZIG_RATIO;
+  for (let off = 0; off < out.length; off += chunk) {
+    const m = Math.min(chunk, out.length - off);
+    const w = m === chunk ? buf : buf.subarray(0, 2 * per * m);
+    words.fill(w);
+    let p = 0;
+    for (let k = 0; k < m; k++) {
+      let acc = 0;
+      for (let j = 0; j < per; j++, p += 2) {
+        const a = w[p];
+        const b = w[p + 1];
+        const v = 2 * ((a >>> 5) * 67108864 + (b >>> 6) + 0.5) * TWO_M53 - 1;
+        const i = ((a & 31) << 2) | (b & 3);
+        acc += Math.abs(v) < ratio[i] ? v * X[i] : zigguratSlow(v, i, u);
+      }
+      out[off + k] = acc * scale;
     }
   }
 }
