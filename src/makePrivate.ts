@@ -219,6 +219,7 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
       throw new PrivkitError('INVALID_ARGUMENT', `x has ${n} examples but \`datasetSize\` is ${datasetSize}; the noise is scaled by q·N, so they must agree.`);
     }
     if (y.shape[0] !== n) throw new PrivkitError('INVALID_ARGUMENT', `x and y must have the same number of examples; got ${n} and ${y.shape[0]}.`);
+    dpOptimizer.checkInputs(x, y); // shapes, targets and loss before the first step
     const { epochs, delta, targetEpsilon, maxPhysicalBatchSize } = fitOptions;
     checkEpochs(epochs, sampleRate);
     if (!(typeof delta === 'number' && delta > 0 && delta < 1)) throw new PrivkitError('INVALID_ARGUMENT', `\`delta\` must be in (0, 1); got ${String(delta)}.`);

@@ -230,6 +230,16 @@ export class DpOptimizer {
     };
   }
 
+  /**
+   * Checks inputs and targets against the model and the loss (see `clipBatch`) without stepping:
+   * `fit` checks the whole training set with it before the first step.
+   * @throws PrivkitError `INVALID_ARGUMENT` naming the shapes.
+   */
+  checkInputs(x: tf.Tensor, y: tf.Tensor): void {
+    const checked = checkBatch(this.currentPlan(), x, y);
+    if (checked !== y) checked.dispose();
+  }
+
   /** The plan, rebuilt if the model's trainable weights changed since (a layer frozen or unfrozen). */
   private currentPlan(): ClippingPlan {
     if (this.plan.signature !== weightsSignature(this.options.model)) this.plan = planClipping(this.options.model, this.options);
@@ -251,8 +261,7 @@ export class DpOptimizer {
       throw new PrivkitError('INVALID_ARGUMENT', `\`maxPhysicalBatchSize\` must be an integer ≥ 1 (or Infinity); got ${String(maxPhysicalBatchSize)}.`);
     }
     const plan = this.currentPlan();
-    const checked = checkBatch(plan, x, y); // every shape error before any work
-    if (checked !== y) checked.dispose();
+    this.checkInputs(x, y); // every shape error before any work
     const batchSize = x.shape[0];
     const info: StageInfo = { step: this.steps, batchSize };
     // Virtual steps: clip and sum physical chunks of at most maxPhysicalBatchSize examples, then add the
