@@ -6,8 +6,11 @@
  *   scaled to [0, 1]; the package's two empty records are skipped); after a seeded shuffle, the first
  *   60,000 are train and the next 10,000 test (the classic sizes).
  * - a CSV file with a header row: one label column (`labelColumn`, default "label"), every other
- *   column a numeric feature. Labels are integers 0…K−1, or strings mapped to their sorted order.
- *   A malformed row or a non-numeric value is `BAD_DATA_FILE` naming the line.
+ *   column a numeric feature (at least one). Labels are either all integers 0…K−1 with every class
+ *   present, or all class names (strings that do not read as numbers), mapped to their sorted order;
+ *   2 ≤ K ≤ {@link MAX_CLASSES}. A malformed row, a non-numeric feature, an empty label, a label that
+ *   is a number but not such an integer (`-1`, `1.0`, `1e3`), a missing class or a single class is
+ *   `BAD_DATA_FILE` naming the line (or the classes).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,7 +30,20 @@ export interface Dataset {
   readonly numClasses: number;
   /** Label names for CSV files with string labels. */
   readonly classNames?: readonly string[];
+  /**
+   * For each example, its 0-based row in the source's canonical order: the data row of a CSV file
+   * (in file order, header and empty lines not counted), or the row of a bundled dataset as
+   * `loadDataset(spec)` (split 'all', seed 0) returns it — the index space of `privkit audit mia
+   * --members`. Absent on datasets built by hand.
+   */
+  readonly rows?: Int32Array;
 }
+
+/**
+ * The most classes a CSV file may have (10,000): a label is an index into a one-hot vector, so one
+ * stray label such as 999999999 would otherwise ask for a [N, 10⁹] array.
+ */
+export const MAX_CLASSES = 10_000;
 
 /** Options of {@link loadDataset}. */
 export interface LoadDatasetOptions {
@@ -77,15 +93,23 @@ function images(name: string, files: (k: number) => number[] | number[][], scale
   const perm = seededPermutation(pixels.length, options.seed ?? 0);
   const split = options.split ?? 'all';
   const [start, count] = split === 'train' ? [0, trainSize] : split === 'test' ? [trainSize, testSize] : [0, trainSize + testSize];
+  // The canonical order (split 'all', seed 0): where each source record sits in it.
+  const canonical = (options.seed ?? 0) === 0 ? perm : seededPermutation(pixels.length, 0);
+  const positionOf = new Int32Array(pixels.length);
+  canonical.forEach((src, k) => {
+    positionOf[src] = k;
+  });
   const x = new Float32Array(count * 784);
   const y = new Int32Array(count);
+  const rows = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const src = perm[start + i];
     const img = pixels[src];
     for (let p = 0; p < 784; p++) x[i * 784 + p] = img[p] / scale;
     y[i] = labels[src];
+    rows[i] = positionOf[src];
   }
-  return { name, x, y, exampleShape: [28, 28, 1], numClasses: 10 };
+  return { name, x, y, exampleShape: [28, 28, 1], numClasses: 10, rows };
 }
 
 function csv(path: string, options: LoadDatasetOptions): Dataset {
@@ -96,8 +120,11 @@ function csv(path: string, options: LoadDatasetOptions): Dataset {
     throw new PrivkitError('BAD_DATA_FILE', `Cannot read data file ${path}: ${(e as Error).message}.`, { path });
   }
   let rows: string[][];
+  let lines: number[];
   try {
-    rows = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
+    const parsed = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: false, bom: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    rows = parsed.map((p) => p.record);
+    lines = parsed.map((p) => p.info.lines);
   } catch (e) {
     const line = (e as { lines?: number }).lines;
     throw new PrivkitError('BAD_DATA_FILE', `${path}${line === undefined ? '' : `, line ${line}`}: ${(e as Error).message}`, { path, line });
@@ -108,9 +135,12 @@ function csv(path: string, options: LoadDatasetOptions): Dataset {
   const li = header.indexOf(labelColumn);
   if (li < 0) throw new PrivkitError('BAD_DATA_FILE', `${path}: no column named "${labelColumn}" in the header (${header.join(', ')}).`, { path });
   const features = header.length - 1;
+  if (features < 1) throw new PrivkitError('BAD_DATA_FILE', `${path}: needs at least one feature column besides "${labelColumn}".`, { path });
   const n = rows.length - 1;
   const x = new Float32Array(n * features);
   const rawLabels: string[] = [];
+  // The file's line of row r (empty lines are skipped, so it can differ from r + 1).
+  const lineOf = (r: number): number => lines[r];
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r];
     let f = 0;
@@ -118,19 +148,80 @@ function csv(path: string, options: LoadDatasetOptions): Dataset {
       if (c === li) continue;
       const v = Number(row[c]);
       if (row[c] === '' || !Number.isFinite(v)) {
-        throw new PrivkitError('BAD_DATA_FILE', `${path}, line ${r + 1}, column "${header[c]}": ${JSON.stringify(row[c])} is not a finite number.`, { path, line: r + 1 });
+        throw new PrivkitError('BAD_DATA_FILE', `${path}, line ${lineOf(r)}, column "${header[c]}": ${JSON.stringify(row[c])} is not a finite number.`, { path, line: lineOf(r) });
       }
       x[(r - 1) * features + f++] = v;
     }
     rawLabels.push(row[li]);
   }
-  const numeric = rawLabels.every((l) => /^\d+$/.test(l));
-  const classNames = numeric ? undefined : [...new Set(rawLabels)].sort();
-  const y = Int32Array.from(rawLabels, (l) => (numeric ? Number(l) : (classNames as string[]).indexOf(l)));
-  let maxLabel = -1;
-  for (const v of y) if (v > maxLabel) maxLabel = v; // no Math.max(...y): it overflows the stack past ~1e5 rows
-  const numClasses = numeric ? maxLabel + 1 : (classNames as string[]).length;
-  return { name: path, x, y, exampleShape: [features], numClasses, ...(classNames === undefined ? {} : { classNames }) };
+  const { y, numClasses, classNames } = csvLabels(path, labelColumn, rawLabels, (i) => lineOf(i + 1));
+  return { name: path, x, y, exampleShape: [features], numClasses, ...(classNames === undefined ? {} : { classNames }), rows: Int32Array.from({ length: n }, (_, i) => i) };
+}
+
+/** How labels are told apart: a class index, a class name, or a number that is neither. */
+const CLASS_INDEX = /^\d+$/;
+
+function looksNumeric(label: string): boolean {
+  return label.trim() !== '' && Number.isFinite(Number(label));
+}
+
+/**
+ * CSV labels as class indices. All integers 0…K−1 (every class present), or all names (sorted);
+ * anything else, a single class or more than {@link MAX_CLASSES} is BAD_DATA_FILE naming the line.
+ */
+function csvLabels(path: string, column: string, labels: readonly string[], lineOf: (i: number) => number): { y: Int32Array; numClasses: number; classNames?: string[] } {
+  const bad = (i: number, why: string): PrivkitError =>
+    new PrivkitError('BAD_DATA_FILE', `${path}, line ${lineOf(i)}, column "${column}": ${why}.`, { path, line: lineOf(i) });
+  const empty = labels.findIndex((l) => l === '');
+  if (empty >= 0) throw bad(empty, 'the label is empty');
+  const numeric = labels.some((l) => CLASS_INDEX.test(l));
+  const y = new Int32Array(labels.length);
+  let classNames: string[] | undefined;
+  let numClasses: number;
+  if (numeric) {
+    const present = new Uint8Array(MAX_CLASSES);
+    let maxLabel = -1;
+    labels.forEach((l, i) => {
+      if (!CLASS_INDEX.test(l)) {
+        throw bad(i, `labels must be class indices 0, 1, …, K−1 (integers, as on the other lines) or all class names; got ${JSON.stringify(l)}`);
+      }
+      const v = Number(l);
+      if (v >= MAX_CLASSES) throw bad(i, `label ${l} is above ${MAX_CLASSES - 1}: at most ${MAX_CLASSES} classes (labels 0…${MAX_CLASSES - 1})`);
+      y[i] = v;
+      present[v] = 1;
+      if (v > maxLabel) maxLabel = v;
+    });
+    numClasses = maxLabel + 1;
+    const missing: number[] = [];
+    for (let k = 0; k < numClasses; k++) if (present[k] === 0) missing.push(k);
+    if (missing.length > 0) {
+      const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? `, … (${missing.length} in all)` : '');
+      throw new PrivkitError(
+        'BAD_DATA_FILE',
+        `${path}: labels must be 0…K−1 with every class present; the largest label is ${maxLabel}, but class${missing.length === 1 ? '' : 'es'} ${shown} never occur${missing.length === 1 ? 's' : ''}.`,
+        { path },
+      );
+    }
+  } else {
+    const index = new Map<string, number>();
+    labels.forEach((l, i) => {
+      if (looksNumeric(l)) throw bad(i, `labels must be class indices 0, 1, …, K−1 or class names that do not read as numbers; got ${JSON.stringify(l)}`);
+      if (!index.has(l)) {
+        if (index.size === MAX_CLASSES) throw bad(i, `more than ${MAX_CLASSES} distinct class names`);
+        index.set(l, index.size);
+      }
+    });
+    classNames = [...index.keys()].sort();
+    const sorted = new Map(classNames.map((name, k) => [name, k]));
+    labels.forEach((l, i) => {
+      y[i] = sorted.get(l) as number;
+    });
+    numClasses = classNames.length;
+  }
+  if (numClasses < 2) {
+    throw new PrivkitError('BAD_DATA_FILE', `${path}: a classifier needs at least 2 classes; every label is ${JSON.stringify(labels[0])}.`, { path });
+  }
+  return { y, numClasses, ...(classNames === undefined ? {} : { classNames }) };
 }
 
 /**

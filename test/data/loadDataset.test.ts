@@ -93,3 +93,69 @@ describe('CSV files', () => {
     expect(errorOf(() => loadDataset('dataset:cifar')).message).toMatch(/Unknown dataset "dataset:cifar"/);
   });
 });
+
+describe('CSV labels: integers 0…K−1 or names, nothing in between (BAD_DATA_FILE naming the line)', () => {
+  it.each([
+    ['a negative label', 'a,label\n1,0\n2,1\n3,-1\n', /line 4, column "label": labels must be class indices 0, 1, …, K−1 .*got "-1"/],
+    ['a decimal label', 'a,label\n1,0\n2,1.0\n3,1\n', /line 3, column "label": .*got "1\.0"/],
+    ['an empty label', 'a,label\n1,0\n2,\n3,1\n', /line 3, column "label": the label is empty/],
+    ['numeric-looking names only', 'a,label\n1,1.5\n2,2.5\n', /line 2, column "label": labels must be class indices 0, 1, …, K−1 or class names that do not read as numbers; got "1\.5"/],
+    ['a huge label', 'a,label\n1,0\n2,999999999\n', /line 3, column "label": label 999999999 is above 9999: at most 10000 classes/],
+    ['a label of 3,000,000', 'a,label\n1,0\n2,3000000\n', /label 3000000 is above 9999/],
+    ['labels {0, 5}', 'a,label\n1,0\n2,5\n3,0\n', /the largest label is 5, but classes 1, 2, 3, 4 never occur/],
+    ['labels {1, 2}', 'a,label\n1,1\n2,2\n', /the largest label is 2, but class 0 never occurs/],
+    ['a single class', 'a,label\n1,0\n2,0\n3,0\n', /a classifier needs at least 2 classes; every label is "0"/],
+    ['a single class name', 'a,label\n1,cat\n2,cat\n', /at least 2 classes; every label is "cat"/],
+    ['no feature column', 'label\n0\n1\n', /needs at least one feature column besides "label"/],
+  ])('%s', (_name, text, message) => {
+    const started = Date.now();
+    const e = errorOf(() => loadDataset(csvFile(text)));
+    expect(e).toBeInstanceOf(PrivkitError);
+    expect(e.code).toBe('BAD_DATA_FILE');
+    expect(e.message).toMatch(message);
+    expect(Date.now() - started).toBeLessThan(1000); // no [N, 10⁹] array is ever allocated
+  });
+
+  it('line numbers count the empty lines the parser skips', () => {
+    const e = errorOf(() => loadDataset(csvFile('a,label\n1,0\n\n\n2,1\n3,-1\n')));
+    expect(e.message).toMatch(/line 6, column "label"/);
+    const f = errorOf(() => loadDataset(csvFile('a,label\n\n1,0\nnope,1\n')));
+    expect(f.message).toMatch(/line 4, column "a": "nope" is not a finite number/);
+  });
+
+  it('a byte-order mark before the header is not part of the first column name', () => {
+    const d = loadDataset(csvFile('\uFEFFlabel,a\n0,1\n1,2\n'));
+    expect(Array.from(d.y)).toEqual([0, 1]);
+    expect(Array.from(d.x)).toEqual([1, 2]);
+  });
+
+  it('10,000 classes are allowed; leading zeros read as the integer', () => {
+    const rows = Array.from({ length: 10_000 }, (_, k) => `${k % 7},${k}`);
+    const d = loadDataset(csvFile(`a,label\n${rows.join('\n')}\n`));
+    expect(d.numClasses).toBe(10_000);
+    expect(Array.from(loadDataset(csvFile('a,label\n1,00\n2,01\n')).y)).toEqual([0, 1]);
+  });
+});
+
+describe('rows: each example\'s index in the source, the index space of audit mia --members', () => {
+  it('a CSV file: its data rows in file order', () => {
+    expect(Array.from(loadDataset(csvFile('a,label\n1,0\n\n2,1\n3,0\n')).rows ?? [])).toEqual([0, 1, 2]);
+  });
+
+  it.each([0, 3])('mnist split "train" with seed %i: row i of the split is row rows[i] of the seed-0 "all" order', (seed) => {
+    const train = loadDataset('dataset:mnist', { split: 'train', seed });
+    const test = loadDataset('dataset:mnist', { split: 'test', seed });
+    const all = loadDataset('dataset:mnist');
+    const rows = train.rows as Int32Array;
+    expect(rows.length).toBe(8000);
+    for (const i of [0, 1, 777, 7999]) {
+      const r = rows[i];
+      expect(Array.from(train.x.subarray(i * 784, (i + 1) * 784))).toEqual(Array.from(all.x.subarray(r * 784, (r + 1) * 784)));
+      expect(train.y[i]).toBe(all.y[r]);
+    }
+    // train and test rows together are every row once
+    const seen = new Set([...rows, ...(test.rows as Int32Array)]);
+    expect(seen.size).toBe(10_000);
+    if (seed === 0) expect(Array.from(rows.subarray(0, 5))).toEqual([0, 1, 2, 3, 4]);
+  });
+});
