@@ -29,6 +29,13 @@ const rules = new Map<string, LayerRule>([
  * ```
  */
 export function registerLayerRule(className: string, rule: LayerRule): void {
+  if (typeof className !== 'string' || className === '') {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`className\` must be a layer class name (getClassName()); got ${JSON.stringify(className)}.`);
+  }
+  const methods = ['forward', 'preActivationShape', 'normsSquared', 'clippedSum'] as const;
+  if (rule === null || typeof rule !== 'object' || methods.some((m) => typeof (rule as unknown as Record<string, unknown>)[m] !== 'function')) {
+    throw new PrivkitError('INVALID_ARGUMENT', `A layer rule must implement ${methods.join(', ')}; got ${rule === null ? 'null' : typeof rule} for "${className}".`);
+  }
   rules.set(className, rule);
 }
 

@@ -119,7 +119,11 @@ export async function saveCheckpoint(priv: PrivateTraining, dir: string): Promis
     writeFileAtomic(join(dir, POINTER), `${name}\n`);
     crashPoint('checkpoint:rename:CURRENT');
   } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
+    try {
+      rmSync(staging, { recursive: true, force: true });
+    } catch {
+      /* nothing was created there (e.g. `dir` is under a file) */
+    }
     throw e instanceof PrivkitError ? e : ioError(dir, e);
   }
   // The new version is live: remove older versions and leftovers of interrupted saves.

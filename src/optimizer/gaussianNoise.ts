@@ -9,6 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
 import { Xoshiro128, fillNormals, secureWords } from './randomness.js';
 
+/** The most values one noise tensor may have (4 GiB of float32). */
+const MAX_VALUES = 2 ** 30;
+
 /**
  * A tensor of N(0, std²) noise.
  * @param shape - its shape.
@@ -30,6 +33,7 @@ export function gaussianNoise(shape: number[], std: number, source: { seed: numb
     throw new PrivkitError('INVALID_ARGUMENT', `\`source\` must be 'secure' or { seed: integer }; got ${JSON.stringify(source)}.`);
   }
   const size = shape.reduce((a, b) => a * b, 1);
+  if (!(size <= MAX_VALUES)) throw new PrivkitError('INVALID_ARGUMENT', `\`shape\` [${shape.join(', ')}] has ${size} values; at most ${MAX_VALUES} (2^30) in one noise tensor.`);
   const values = new Float32Array(size);
   fillNormals(values, std, secure ? secureWords : new Xoshiro128(source.seed), secure);
   return tf.tensor(values, shape, 'float32');

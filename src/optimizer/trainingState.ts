@@ -71,6 +71,8 @@ export async function trainingState(priv: PrivateTraining): Promise<PrivateTrain
   const o = priv.options;
   const optimizerWeights = await o.optimizer.getWeights();
   const optimizer = optimizerWeights.map(({ name, tensor }) => asState(name, tensor));
+  // getWeights makes a new scalar for the iteration count; the rest are the optimizer's own variables.
+  for (const { tensor } of optimizerWeights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
   const weights = o.model.weights.map((w) => asState(w.originalName ?? w.name, w.read()));
   const seed = priv.dpOptimizer.noiseSeed;
   const samplerState = priv.sampler.state();
