@@ -175,6 +175,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       quick,
       sizes,
       seed,
+      randomness: dp.dp.randomness,
       targetEpsilon: DEMO_PRIVACY.targetEpsilon,
       delta: DEMO_PRIVACY.delta,
       members: data.members.length,

@@ -201,6 +201,7 @@ export function demoReportDocument(result: Omit<DemoResult, 'wrote'>, generatedA
       'privacy target': `ε = ${result.targetEpsilon}, δ = ${formatDelta(result.delta)}`,
       'shadow models': `${result.shadowModels.count} (${result.shadowModels.trained} trained by this run, ${result.shadowModels.count - result.shadowModels.trained} reused from ${result.shadowModels.cacheDir})`,
       seed: result.seed,
+      randomness: result.randomness === 'seeded' ? 'seeded: reproducible, for this demo only (train a model for release without a seed)' : 'secure (CSPRNG)',
       'total time': `${result.seconds.total.toFixed(0)} s (shadow models ${result.seconds.shadows.toFixed(0)} s)`,
     },
   };

@@ -42,6 +42,11 @@ export interface DemoResult {
   readonly quick: boolean;
   readonly sizes: DemoSizes;
   readonly seed: number;
+  /**
+   * The DP-SGD run's randomness: 'seeded' (the demo is a reproducible experiment; a model meant for
+   * release is trained without a seed, from the CSPRNG).
+   */
+  readonly randomness: 'secure' | 'seeded';
   readonly targetEpsilon: number;
   readonly delta: number;
   /** Members and non-members of the audited population. */

@@ -29,7 +29,7 @@ export interface TrainedTarget {
   readonly epochs: EpochRecord[];
   readonly seconds: number;
   /** DP-SGD only: σ, q and the steps taken. */
-  readonly dp?: { readonly noiseMultiplier: number; readonly sampleRate: number; readonly steps: number };
+  readonly dp?: { readonly noiseMultiplier: number; readonly sampleRate: number; readonly steps: number; readonly randomness: 'secure' | 'seeded' };
 }
 
 /**
@@ -181,7 +181,7 @@ export async function trainDpSgd(data: DemoData, sizes: DemoSizes, seed: number,
     progress.stop();
     tf.dispose([x, y, xTest]);
   }
-  return { model, epochs, seconds: (performance.now() - start) / 1000, dp: { noiseMultiplier: priv.noiseMultiplier, sampleRate, steps } };
+  return { model, epochs, seconds: (performance.now() - start) / 1000, dp: { noiseMultiplier: priv.noiseMultiplier, sampleRate, steps, randomness: priv.randomness } };
 }
 
 /**
