@@ -1,10 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
-import { PrivkitError } from '../../accountant/index.js';
-import { makePrivate } from '../../src/makePrivate.js';
-import { seededUniform } from '../../src/optimizer/poissonBatches.js';
+import type * as tf from '@tensorflow/tfjs';
+import { PrivkitError, type Randomness } from '../../src/index.js';
 import type { MembershipData } from '../shadow/ShadowTrainingOptions.js';
 import { auditOneRun, type OneRunAudit } from './auditOneRun.js';
-import { trainWithGradientCanaries } from './_internals/gradientCanaries.js';
+import { designCanaries, trainWithCanaries } from './_internals/canaryTraining.js';
 
 /**
  * Canaries for classifiers: input-space (`mislabel`: a pool example with a wrong label; `ood`: a noise
@@ -38,8 +36,18 @@ export interface AuditDpTrainingOptions {
   readonly delta: number;
   /** @defaultValue 0.95 */
   readonly confidence?: number;
-  /** @defaultValue 0 */
+  /**
+   * Seeds the auditor's choices (canaries, their coins, gradient canaries' coordinates and batches)
+   * and, unless `randomness: 'secure'`, the training's noise and batches. @defaultValue 0
+   */
   readonly seed?: number;
+  /**
+   * The training's noise and Poisson batches: `'seeded'` (from `seed`: the audit is reproducible; it
+   * exercises the seeded generator) or `'secure'` (the CSPRNG, the default of a user's run; the audit
+   * is then not reproducible, the auditor's choices still come from `seed`). @defaultValue 'seeded'
+   */
+  readonly randomness?: Randomness;
+  /** Called after each epoch of the run with its mean loss and the accountant's ε at `delta` (∞ without DP). */
   readonly onEpoch?: (epoch: number, logs: { loss: number; epsilon: number }) => void;
 }
 
@@ -51,19 +59,39 @@ export interface DpTrainingAudit extends OneRunAudit {
   readonly noiseMultiplier: number | null;
   /** Examples trained on (pool + included canaries). */
   readonly trainingSize: number;
+  /**
+   * The training's randomness: `'seeded'` by default (audits are reproducible experiments), `'secure'`
+   * when asked; null for the non-private baseline with input canaries (tfjs' own `fit`).
+   */
+  readonly randomness: Randomness | null;
 }
 
 /**
- * One-run audit of a DP-SGD training run (Steinke, Nasr & Jagielski 2023): m input-space canaries —
- * `mislabel`: pool examples given a random wrong label and removed from the pool; `ood`: uniform-noise
- * inputs with random labels (out of distribution) — are each included in the training set with
- * probability ½ (seeded); the model is trained with DP-SGD (makePrivate, Poisson sampling) or, with
- * `noiseMultiplier: null`, without; each canary is scored by the trained model's log-probability of its
- * canary label (higher = more likely included), and {@link auditOneRun} turns the guesses into an ε
- * lower bound valid at `confidence`, shown next to the accountant's ε.
+ * One-run audit of a DP-SGD training run (Steinke, Nasr & Jagielski 2023): m canaries are each
+ * included in the run with probability ½ (seeded), the model is trained, each canary is scored, and
+ * {@link auditOneRun} turns the guesses into an ε lower bound valid at `confidence`, shown next to the
+ * accountant's ε.
+ *
+ * The training is the one users run: `makePrivate` + `fit` (the real `DpOptimizer.step`, its Poisson
+ * sampler, finiteness check, epoch boundaries, `onStep` listeners and accountant; `claimedEpsilon` is
+ * that run's `getEpsilon(delta)`). With the same seed, a user's `makePrivate({ …, seed }).fit` on the
+ * same rows gives bit-identical weights.
+ * - `mislabel` (pool examples given a random wrong label and removed from the pool) and `ood`
+ *   (uniform-noise inputs with random labels): the included canaries are rows of the training set; the
+ *   run samples at q = batchSize / rows with datasetSize = rows; a canary's score is the trained
+ *   model's log-probability of its canary label. With `noiseMultiplier: null` they train without DP
+ *   (tfjs' own `fit`, ε = ∞): the baseline an audit must catch.
+ * - `gradient`: white-box Dirac canaries of norm C added to the clipped sum by the optimizer's
+ *   `clippedSum` hook, each included canary joining each step with probability q like a
+ *   Poisson-sampled example, and scored from the noisy sums (Nasr et al. 2023). The run is over the
+ *   pool (q = batchSize / pool, datasetSize = pool): the noisy sum is divided by q·pool although q·(pool
+ *   + included) examples are expected per step — a constant learning-rate factor, applied after the
+ *   noise, that changes no privacy. `noiseMultiplier: null` means σ = 0.
  * @param options - model factory, data, canaries, training recipe, privacy.
  * @returns the audit.
- * @throws PrivkitError `INVALID_ARGUMENT` for m outside [2, pool size / 2] (mislabel) or bad recipe values.
+ * @throws PrivkitError `INVALID_ARGUMENT` for m outside [2, pool size / 2] (mislabel) or above the model's
+ *   largest weight's size (gradient), both `noiseMultiplier` and `targetEpsilon`, a bad `randomness` or
+ *   recipe value; whatever the run's `fit` throws (a diverging run's non-finite gradient, …).
  * @example
  * ```ts
  * const a = await auditDpTraining({ model: () => mlp(), data, canaries: 1000, epochs: 10, batchSize: 256,
@@ -74,114 +102,39 @@ export interface DpTrainingAudit extends OneRunAudit {
 export async function auditDpTraining(options: AuditDpTrainingOptions): Promise<DpTrainingAudit> {
   const { data, canaries: m } = options;
   const canaryType = options.canaryType ?? 'mislabel';
+  if (canaryType !== 'mislabel' && canaryType !== 'ood' && canaryType !== 'gradient') {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`canaryType\` must be 'mislabel', 'ood' or 'gradient'; got ${JSON.stringify(canaryType)}.`);
+  }
   const n = data.y.length;
-  const size = data.exampleShape.reduce((a, b) => a * b, 1);
   const maxCanaries = canaryType === 'mislabel' ? Math.floor(n / 2) : 1_000_000;
   if (!Number.isInteger(m) || m < 2 || m > maxCanaries) {
     throw new PrivkitError('INVALID_ARGUMENT', `\`canaries\` must be an integer in [2, ${maxCanaries}] (at most half the ${n} examples for mislabel canaries); got ${m}.`);
   }
   if (data.numClasses < 2) throw new PrivkitError('INVALID_ARGUMENT', `canaries need at least 2 classes; got ${data.numClasses}.`);
-  const u = seededUniform(((options.seed ?? 0) ^ 0x5bd1e995) >>> 0);
-  // Canaries: examples and labels, and which are included.
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(u() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
+  if (options.noiseMultiplier !== undefined && options.targetEpsilon !== undefined) {
+    throw new PrivkitError(
+      'INVALID_ARGUMENT',
+      `Give \`noiseMultiplier\` (${String(options.noiseMultiplier)}) or \`targetEpsilon\` (${String(options.targetEpsilon)}), not both.`,
+    );
   }
-  const cx = new Float32Array(m * size);
-  const cy = new Int32Array(m);
-  for (let c = 0; c < m; c++) {
-    if (canaryType === 'mislabel') {
-      const src = order[c];
-      cx.set(data.x.subarray(src * size, (src + 1) * size), c * size);
-      cy[c] = (data.y[src] + 1 + Math.floor(u() * (data.numClasses - 1))) % data.numClasses; // a wrong label
-    } else {
-      for (let k = 0; k < size; k++) cx[c * size + k] = u();
-      cy[c] = Math.floor(u() * data.numClasses);
-    }
+  const randomness = options.randomness ?? 'seeded';
+  if (randomness !== 'seeded' && randomness !== 'secure') {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`randomness\` must be 'seeded' or 'secure'; got ${JSON.stringify(randomness)}.`);
   }
-  const included = Uint8Array.from({ length: m }, () => (u() < 0.5 ? 1 : 0));
-  const pool = canaryType === 'mislabel' ? order.subarray(m) : order;
-  const inCount = included.reduce((a, b) => a + b, 0);
-  // Gradient canaries are not rows of x: they join the batches inside the training loop.
-  const inputCanaries = canaryType === 'gradient' ? 0 : inCount;
-  const total = pool.length + inputCanaries;
-  const tx = new Float32Array(total * size);
-  const ty = new Float32Array(total);
-  let row = 0;
-  for (const i of pool) {
-    tx.set(data.x.subarray(i * size, (i + 1) * size), row * size);
-    ty[row++] = data.y[i];
-  }
-  for (let c = 0; c < m && inputCanaries > 0; c++) {
-    if (included[c] === 0) continue;
-    tx.set(cx.subarray(c * size, (c + 1) * size), row * size);
-    ty[row++] = cy[c];
-  }
-  const model = options.model();
-  const x = tf.tensor(tx, [total, ...data.exampleShape]);
-  const y = tf.tensor1d(ty);
-  const optimizer = (options.optimizer ?? 'sgd') === 'adam' ? tf.train.adam(options.learningRate) : tf.train.sgd(options.learningRate);
-  let claimedEpsilon = Infinity;
-  let noiseMultiplier: number | null = null;
-  // The DP-SGD wrapper over N examples: σ given (null: 0, for gradient canaries without noise) or calibrated.
-  const privately = (N: number) =>
-    makePrivate({
-      model,
-      optimizer,
-      loss: 'sparseCategoricalCrossentropy',
-      maxGradNorm: options.maxGradNorm,
-      sampleRate: Math.min(1, options.batchSize / N),
-      datasetSize: N,
-      ...(options.noiseMultiplier === undefined
-        ? { targetEpsilon: options.targetEpsilon, delta: options.delta, epochs: options.epochs }
-        : { noiseMultiplier: options.noiseMultiplier ?? 0 }),
-      seed: options.seed ?? 0,
-    });
+  const design = designCanaries(options);
+  const run = await trainWithCanaries(options, design);
   try {
-    if (canaryType === 'gradient') {
-      const N = total + inCount;
-      const priv = privately(N);
-      noiseMultiplier = priv.noiseMultiplier;
-      const run = trainWithGradientCanaries(priv, x, y, included, {
-        epochs: options.epochs,
-        delta: options.delta,
-        seed: options.seed ?? 0,
-        accountant: 'rdp',
-        onEpoch: options.onEpoch,
-      });
-      claimedEpsilon = run.epsilon;
-      const audit = auditOneRun({ scores: run.scores, included, delta: options.delta, confidence: options.confidence ?? 0.95 });
-      return { ...audit, claimedEpsilon, delta: options.delta, canaryType, noiseMultiplier, trainingSize: N };
-    }
-    if (options.noiseMultiplier === null) {
-      model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
-      await model.fit(x, y, {
-        epochs: options.epochs,
-        batchSize: options.batchSize,
-        shuffle: true,
-        verbose: 0,
-        callbacks: { onEpochEnd: async (e, logs) => options.onEpoch?.(e, { loss: Number(logs?.loss ?? NaN), epsilon: Infinity }) },
-      });
-    } else {
-      const priv = privately(total);
-      noiseMultiplier = priv.noiseMultiplier;
-      await priv.fit(x, y, { epochs: options.epochs, delta: options.delta, callbacks: { onEpochEnd: (e, logs) => options.onEpoch?.(e, logs) } });
-      claimedEpsilon = priv.getEpsilon(options.delta);
-    }
-    // Score: log-probability of the canary label (members were fitted to it).
-    const scores = tf.tidy(() => {
-      const p = model.predict(tf.tensor(cx, [m, ...data.exampleShape])) as tf.Tensor;
-      const picked = tf.sum(tf.mul(p, tf.oneHot(tf.tensor1d(cy, 'int32'), data.numClasses)), 1);
-      return tf.log(tf.maximum(picked, 1e-30));
-    });
-    const s = Float64Array.from(scores.dataSync());
-    scores.dispose();
-    const audit = auditOneRun({ scores: s, included, delta: options.delta, confidence: options.confidence ?? 0.95 });
-    return { ...audit, claimedEpsilon, delta: options.delta, canaryType, noiseMultiplier, trainingSize: total };
+    const audit = auditOneRun({ scores: run.scores, included: design.included, delta: options.delta, confidence: options.confidence ?? 0.95 });
+    return {
+      ...audit,
+      claimedEpsilon: run.claimedEpsilon,
+      delta: options.delta,
+      canaryType,
+      noiseMultiplier: run.noiseMultiplier,
+      trainingSize: run.trainingSize,
+      randomness: run.randomness,
+    };
   } finally {
-    tf.dispose([x, y]);
-    model.dispose();
-    optimizer.dispose();
+    run.dispose();
   }
 }
