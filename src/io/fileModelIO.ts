@@ -6,7 +6,7 @@
  * leaves a half-written model. Anything missing or malformed is `BAD_MODEL_FILE` naming the path.
  */
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
@@ -27,8 +27,63 @@ function concat(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
   return out;
 }
 
+/** Why a weights-manifest entry cannot be used, or undefined when it can. */
+function badWeightSpec(spec: unknown): string | undefined {
+  if (spec === null || typeof spec !== 'object') return 'must be an object {"name", "shape", "dtype"}';
+  const { name, shape, dtype } = spec as { name?: unknown; shape?: unknown; dtype?: unknown };
+  if (typeof name !== 'string') return 'needs a string "name"';
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) return `("${name}") needs a "shape" of non-negative integers`;
+  if (typeof dtype !== 'string' || !(dtype in BYTES)) return `("${name}") has dtype ${JSON.stringify(dtype)}; known: ${Object.keys(BYTES).join(', ')}`;
+  return undefined;
+}
+
 function bad(path: string, why: string): PrivkitError {
   return new PrivkitError('BAD_MODEL_FILE', `${path}: ${why}`, { path });
+}
+
+/** The two files of a model folder, as {@link fileIOHandler} writes them. */
+export interface ModelFiles {
+  /** The topology, training config and weights manifest (JSON text). */
+  readonly 'model.json': string;
+  /** All weights, concatenated in manifest order. */
+  readonly 'weights.bin': Uint8Array;
+}
+
+function modelFiles(artifacts: tf.io.ModelArtifacts): ModelFiles {
+  const weights = artifacts.weightData === undefined ? new Uint8Array(0) : concat(artifacts.weightData as ArrayBuffer | ArrayBuffer[]);
+  const json = {
+    modelTopology: artifacts.modelTopology,
+    format: artifacts.format ?? 'layers-model',
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy ?? null,
+    ...(artifacts.trainingConfig === undefined ? {} : { trainingConfig: artifacts.trainingConfig }),
+    ...(artifacts.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: artifacts.userDefinedMetadata }),
+    weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+  };
+  return { 'model.json': JSON.stringify(json), 'weights.bin': weights };
+}
+
+/**
+ * The contents of the model's folder (`model.json` and `weights.bin`) without writing them, e.g. to
+ * write them with other files as one unit (writeFolderAtomic) or to hash the weights.
+ * @param model - the model.
+ * @returns the two files, exactly as {@link saveModel} would write them.
+ * @example
+ * ```ts
+ * const files = await modelFolderFiles(model);
+ * writeFolderAtomic('out', { ...files, 'privacy.json': record });
+ * ```
+ */
+export async function modelFolderFiles(model: tf.LayersModel): Promise<ModelFiles> {
+  let files: ModelFiles | undefined;
+  await model.save({
+    save: async (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
+      files = modelFiles(artifacts);
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: files['weights.bin'].byteLength } };
+    },
+  });
+  if (files === undefined) throw new PrivkitError('INTERNAL', 'the model was not serialised.');
+  return files;
 }
 
 /**
@@ -45,19 +100,10 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
   const modelPath = join(folder, 'model.json');
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      const weights = artifacts.weightData === undefined ? new Uint8Array(0) : concat(artifacts.weightData as ArrayBuffer | ArrayBuffer[]);
-      writeFileAtomic(join(folder, 'weights.bin'), weights);
-      const json = {
-        modelTopology: artifacts.modelTopology,
-        format: artifacts.format ?? 'layers-model',
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy ?? null,
-        ...(artifacts.trainingConfig === undefined ? {} : { trainingConfig: artifacts.trainingConfig }),
-        ...(artifacts.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: artifacts.userDefinedMetadata }),
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
-      };
-      writeFileAtomic(modelPath, JSON.stringify(json));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
+      const files = modelFiles(artifacts);
+      writeFileAtomic(join(folder, 'weights.bin'), files['weights.bin']);
+      writeFileAtomic(modelPath, files['model.json']);
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: files['weights.bin'].byteLength } };
     },
 
     async load(): Promise<tf.io.ModelArtifacts> {
@@ -80,10 +126,18 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
       }
       const specs: tf.io.WeightsManifestEntry[] = [];
       const parts: Uint8Array[] = [];
-      for (const group of json.weightsManifest) {
+      for (const [g, group] of json.weightsManifest.entries()) {
         if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) throw bad(modelPath, 'malformed "weightsManifest" entry.');
+        for (const [k, spec] of (group.weights as unknown[]).entries()) {
+          const why = badWeightSpec(spec);
+          if (why !== undefined) throw bad(modelPath, `"weightsManifest[${g}].weights[${k}]" ${why}.`);
+        }
         specs.push(...group.weights);
-        for (const p of group.paths) {
+        for (const p of group.paths as unknown[]) {
+          // Shards are files inside the model's folder, never elsewhere on disk.
+          if (typeof p !== 'string' || p === '' || isAbsolute(p) || p.split(/[\\/]/).includes('..')) {
+            throw bad(modelPath, `"weightsManifest[${g}].paths" must name files inside the model's folder; got ${JSON.stringify(p)}.`);
+          }
           const shard = join(folder, p);
           try {
             parts.push(readFileSync(shard));

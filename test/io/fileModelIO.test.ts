@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PrivkitError } from '../../accountant/index.js';
-import { loadModel, saveModel } from '../../src/io/fileModelIO.js';
+import { loadModel, modelFolderFiles, saveModel } from '../../src/io/fileModelIO.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -62,5 +62,37 @@ describe('model folders', () => {
     expect(await codeOf(loadModel(dir))).toMatch(/^BAD_MODEL_FILE: .*cannot build the model/);
     writeFileSync(join(dir, 'model.json'), json);
     expect(await codeOf(loadModel(dir))).toBe('loaded');
+  });
+
+  it('modelFolderFiles gives exactly the bytes saveModel writes, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'privkit-model-'));
+    const model = cnn();
+    const files = await modelFolderFiles(model);
+    expect(readdirSync(dir)).toEqual([]);
+    await saveModel(model, dir);
+    expect(files['model.json']).toBe(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(Buffer.from(files['weights.bin']).equals(readFileSync(join(dir, 'weights.bin')))).toBe(true);
+    model.dispose();
+  });
+
+  it('a weights manifest with a bad shape, dtype or a shard outside the folder is BAD_MODEL_FILE', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'privkit-model-'));
+    const model = cnn();
+    await saveModel(model, dir);
+    model.dispose();
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const edit = async (change: (j: typeof json) => void): Promise<string> => {
+      const copy = JSON.parse(JSON.stringify(json));
+      change(copy);
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(copy));
+      return codeOf(loadModel(dir));
+    };
+    expect(await edit((j) => (j.weightsManifest[0].weights[0].shape = null))).toMatch(/^BAD_MODEL_FILE: .*weights\[0\]" \(".*"\) needs a "shape" of non-negative integers/);
+    expect(await edit((j) => (j.weightsManifest[0].weights[1].shape = [-1, 2]))).toMatch(/weights\[1\]" .*non-negative integers/);
+    expect(await edit((j) => (j.weightsManifest[0].weights[0].dtype = 'complex64'))).toMatch(/has dtype "complex64"; known: float32/);
+    expect(await edit((j) => (j.weightsManifest[0].weights[0] = 7))).toMatch(/must be an object/);
+    expect(await edit((j) => (j.weightsManifest[0].paths = ['../../etc/passwd']))).toMatch(/must name files inside the model's folder; got "\.\.\/\.\.\/etc\/passwd"/);
+    expect(await edit((j) => (j.weightsManifest[0].paths = ['/etc/passwd']))).toMatch(/must name files inside the model's folder/);
+    expect(await edit(() => {})).toBe('loaded');
   });
 });
