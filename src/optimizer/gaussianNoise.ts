@@ -16,8 +16,10 @@ const MAX_VALUES = 2 ** 30;
  * A tensor of N(0, std²) noise.
  * @param shape - its shape.
  * @param std - standard deviation ≥ 0.
- * @param source - `{ seed }` for the seeded tfjs RNG, or `'secure'`.
+ * @param source - `'secure'` (the CSPRNG, four normals summed per value), or `{ seed }` for xoshiro128**
+ *   from a seed (an integer, taken modulo 2³²; one draw per value).
  * @returns a new float32 tensor.
+ * @throws PrivkitError `INVALID_ARGUMENT` for a bad std, shape or source.
  * @example
  * ```ts
  * const noise = gaussianNoise([10], 1.1, { seed: 7 });
@@ -29,7 +31,7 @@ export function gaussianNoise(shape: number[], std: number, source: { seed: numb
     throw new PrivkitError('INVALID_ARGUMENT', `\`shape\` must be an array of integers ≥ 0; got ${JSON.stringify(shape)}.`);
   }
   const secure = source === 'secure';
-  if (!secure && !(typeof source === 'object' && source !== null && Number.isInteger(source.seed))) {
+  if (!secure && !(typeof source === 'object' && source !== null && Number.isSafeInteger(source.seed))) {
     throw new PrivkitError('INVALID_ARGUMENT', `\`source\` must be 'secure' or { seed: integer }; got ${JSON.stringify(source)}.`);
   }
   const size = shape.reduce((a, b) => a * b, 1);

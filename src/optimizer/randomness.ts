@@ -12,6 +12,8 @@
  * generator, which took both from one word, is avoided).
  */
 
+import { PrivkitError } from '../../accountant/index.js';
+
 /** A source of independent, uniformly distributed 32-bit words. */
 export interface RandomWords {
   /** Fills `out` with random words. */
@@ -54,13 +56,20 @@ export class Xoshiro128 implements RandomWords {
    */
   static fromState(state: readonly number[]): Xoshiro128 {
     const g = new Xoshiro128(0);
-    g.s.set(state.map((w) => w >>> 0));
+    g.setState(state);
     return g;
   }
 
-  /** Moves the generator to a saved state (four words, not all 0). */
+  /**
+   * Moves the generator to a saved state.
+   * @param state - four 32-bit words, not all 0.
+   * @throws PrivkitError `INVALID_ARGUMENT` for anything else (all 0 is xoshiro's one fixed point).
+   */
   setState(state: readonly number[]): void {
-    this.s.set(state.map((w) => w >>> 0));
+    if (!isGeneratorState(state)) {
+      throw new PrivkitError('INVALID_ARGUMENT', `a xoshiro128** state is four 32-bit words, not all 0; got ${describeValue(state)}.`);
+    }
+    this.s.set(state);
   }
 
   /** The state: four words; {@link Xoshiro128.fromState} continues from it. */
@@ -107,15 +116,46 @@ export class Xoshiro128 implements RandomWords {
   }
 }
 
+/**
+ * Whether `state` is a valid xoshiro128** state: four integers in [0, 2³²), not all 0.
+ * @param state - any value (e.g. parsed from a checkpoint).
+ * @returns true for a valid state.
+ */
+export function isGeneratorState(state: unknown): state is number[] {
+  return (
+    Array.isArray(state) &&
+    state.length === 4 &&
+    state.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) &&
+    state.some((w) => w !== 0)
+  );
+}
+
+/**
+ * A short description of an untrusted value for an error message (JSON, cut at 80 characters).
+ * @internal
+ */
+export function describeValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-const TWO_M53 = 1 / 9007199254740992;
+const TWO_M52 = 1 / 4503599627370496;
+const TWO_P52 = 4503599627370496;
 
 /**
- * Buffered uniforms from a word source: `uniform()` is a double in (0, 1) with 53 random bits
- * ((k + ½)·2⁻⁵³), never 0 or 1, so `log(u)` and `log(1 − u)` are finite.
+ * Buffered uniforms from a word source: `uniform()` is (k + ½)·2⁻⁵² for a uniformly random 52-bit k,
+ * computed exactly (k + ½ needs 53 bits), so it lies strictly inside (0, 1) and `log(u)` and
+ * `log(1 − u)` are finite. (With 53 random bits, (k + ½)·2⁻⁵³ is not representable above ½ and rounds
+ * to 1 at the top.)
  */
 export class UniformStream {
   private readonly buf: Uint32Array;
@@ -142,11 +182,11 @@ export class UniformStream {
     return this.buf[this.pos++];
   }
 
-  /** A uniform double in (0, 1). */
+  /** A uniform double in (0, 1), never 0 or 1 (two words). */
   uniform(): number {
-    const a = this.word() >>> 5;
+    const a = this.word() >>> 6;
     const b = this.word() >>> 6;
-    return (a * 67108864 + b + 0.5) * TWO_M53;
+    return (a * 67108864 + b + 0.5) * TWO_M52;
   }
 }
 
@@ -190,6 +230,14 @@ function zigguratSlow(v: number, i: number, u: UniformStream): number {
 }
 
 /**
+ * v = 2U − 1 for U = (k + ½)·2⁻⁵³, k the 53-bit number of a's top 27 and b's top 26 bits, computed
+ * exactly as (k − 2⁵² + ½)·2⁻⁵²: v ∈ (−1, 1), and complementing k negates v exactly.
+ */
+function signedUniform(a: number, b: number): number {
+  return ((a >>> 5) * 67108864 + (b >>> 6) - TWO_P52 + 0.5) * TWO_M52;
+}
+
+/**
  * One standard normal by the ziggurat: v = 2U − 1 from a 53-bit uniform U (two words), the block from
  * 7 further bits of the same two words (bits the uniform does not use, so v and the block are
  * independent).
@@ -199,7 +247,7 @@ function zigguratSlow(v: number, i: number, u: UniformStream): number {
 export function standardNormal(u: UniformStream): number {
   const a = u.word();
   const b = u.word();
-  const v = 2 * ((a >>> 5) * 67108864 + (b >>> 6) + 0.5) * TWO_M53 - 1;
+  const v = signedUniform(a, b);
   const i = ((a & 31) << 2) | (b & 3);
   if (Math.abs(v) < ZIG_RATIO[i]) return v * ZIG_X[i]; // inside the block's rectangle (~99% of draws)
   return zigguratSlow(v, i, u);
@@ -234,7 +282,7 @@ export function fillNormals(out: Float32Array | Float64Array, std: number, words
       for (let j = 0; j < per; j++, p += 2) {
         const a = w[p];
         const b = w[p + 1];
-        const v = 2 * ((a >>> 5) * 67108864 + (b >>> 6) + 0.5) * TWO_M53 - 1;
+        const v = ((a >>> 5) * 67108864 + (b >>> 6) - TWO_P52 + 0.5) * TWO_M52; // signedUniform(a, b), inlined
         const i = ((a & 31) << 2) | (b & 3);
         acc += Math.abs(v) < ratio[i] ? v * X[i] : zigguratSlow(v, i, u);
       }
