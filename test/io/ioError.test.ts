@@ -97,11 +97,11 @@ describe('ioError: the real errors, worded from the path', () => {
 
 describe('probeWritable: finds the failure before a long run, and leaves nothing behind', () => {
   it.each([
-    ['a folder under a file', () => join(aFile, 'out'), 'folder', /is a file, not a folder \(ENOTDIR\)$/],
-    ['a file as a folder', () => aFile, 'folder', /is a file, not a folder \(ENOTDIR\)$/],
-    ['a folder as a file', () => join(dir, 'a-folder'), 'file', /is a folder, not a file \(EISDIR\)$/],
-    ['a folder in /sys', () => '/sys/privkit-test/out', 'folder', /: permission denied at "\/sys" \(EACCES\)$/],
-    ['a folder in /proc', () => '/proc/privkit-test/out', 'folder', /: the file system does not allow creating files in "\/proc" \(ENOENT\)$/],
+    ['a folder under a file', (): string => join(aFile, 'out'), 'folder', /is a file, not a folder \(ENOTDIR\)$/],
+    ['a file as a folder', (): string => aFile, 'folder', /is a file, not a folder \(ENOTDIR\)$/],
+    ['a folder as a file', (): string => join(dir, 'a-folder'), 'file', /is a folder, not a file \(EISDIR\)$/],
+    ['a folder in /sys', (): string => '/sys/privkit-test/out', 'folder', /: permission denied at "\/sys" \(EACCES\)$/],
+    ['a folder in /proc', (): string => '/proc/privkit-test/out', 'folder', /: the file system does not allow creating files in "\/proc" \(ENOENT\)$/],
   ] as const)('%s', (_name, path, kind, message) => {
     const target: IoTarget = { flag: '--out', path: path(), kind };
     let error: unknown;
