@@ -117,6 +117,9 @@ export async function auditDpTraining(options: AuditDpTrainingOptions): Promise<
       `Give \`noiseMultiplier\` (${String(options.noiseMultiplier)}) or \`targetEpsilon\` (${String(options.targetEpsilon)}), not both.`,
     );
   }
+  if (!(typeof options.batchSize === 'number' && options.batchSize > 0 && Number.isFinite(options.batchSize))) {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`batchSize\` must be in (0, ∞) (the expected batch size); got ${String(options.batchSize)}.`);
+  }
   const randomness = options.randomness ?? 'seeded';
   if (randomness !== 'seeded' && randomness !== 'secure') {
     throw new PrivkitError('INVALID_ARGUMENT', `\`randomness\` must be 'seeded' or 'secure'; got ${JSON.stringify(randomness)}.`);

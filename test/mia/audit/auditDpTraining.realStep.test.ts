@@ -197,6 +197,9 @@ describe('auditDpTraining trains through makePrivate + fit', () => {
     );
     expect(tf.memory().numTensors).toBe(before);
     await expect(auditDpTraining({ ...base, canaries: 10, noiseMultiplier: 1, targetEpsilon: 1 })).rejects.toThrow(/`noiseMultiplier` \(1\) or `targetEpsilon` \(1\)/);
+    for (const batchSize of [0, -1, NaN, Infinity]) {
+      await expect(auditDpTraining({ ...base, batchSize, canaries: 10, noiseMultiplier: 1 })).rejects.toThrow(/`batchSize` must be in \(0, ∞\)/);
+    }
     await expect(auditDpTraining({ ...base, canaries: 10, noiseMultiplier: 1, randomness: 'fast' as never })).rejects.toThrow(/`randomness` must be 'seeded' or 'secure'; got "fast"/);
   });
 });
