@@ -5,7 +5,9 @@
  * accounted guarantee (TF-Privacy #483, Opacus #80).
  */
 import { PrivkitError } from '../../accountant/index.js';
-import { UniformStream, Xoshiro128, secureWords } from './randomness.js';
+import { UniformStream, Xoshiro128, describeValue, isGeneratorState, secureWords } from './randomness.js';
+
+export { isGeneratorState };
 
 /** A small seedable PRNG (mulberry32) for the auditor and tests (splits, shuffles); DP batches and noise use `randomness.ts`. */
 export function seededUniform(seed: number): () => number {
@@ -48,12 +50,12 @@ export class PoissonSampler {
       throw new PrivkitError('INVALID_ARGUMENT', `\`sampleRate\` must be in (0, 1]; got ${String(sampleRate)}.`);
     }
     if (randomness === 'secure') this.generator = null;
-    else if (typeof randomness === 'object' && randomness !== null && 'seed' in randomness && Number.isInteger(randomness.seed)) {
+    else if (typeof randomness === 'object' && randomness !== null && 'seed' in randomness && Number.isSafeInteger(randomness.seed)) {
       this.generator = new Xoshiro128(randomness.seed);
     } else if (typeof randomness === 'object' && randomness !== null && 'state' in randomness && isGeneratorState(randomness.state)) {
       this.generator = Xoshiro128.fromState(randomness.state);
     } else {
-      throw new PrivkitError('INVALID_ARGUMENT', `the sampler's randomness must be 'secure', { seed: integer } or { state: four 32-bit words, not all 0 }; got ${JSON.stringify(randomness)}.`);
+      throw new PrivkitError('INVALID_ARGUMENT', `the sampler's randomness must be 'secure', { seed: integer } or { state: four 32-bit words, not all 0 }; got ${describeValue(randomness)}.`);
     }
     // Unbuffered: every uniform takes its words straight from the generator, so its state is exact.
     this.uniforms = new UniformStream(this.generator ?? secureWords, this.generator === null ? 4096 : 2);
@@ -80,7 +82,7 @@ export class PoissonSampler {
    */
   restore(state: readonly number[]): void {
     if (this.generator === null) throw new PrivkitError('INVALID_ARGUMENT', 'A secure sampler has no state to restore; it draws fresh randomness.');
-    if (!isGeneratorState(state)) throw new PrivkitError('INVALID_ARGUMENT', `a sampler state is four 32-bit words, not all 0; got ${JSON.stringify(state)}.`);
+    if (!isGeneratorState(state)) throw new PrivkitError('INVALID_ARGUMENT', `a sampler state is four 32-bit words, not all 0; got ${describeValue(state)}.`);
     this.generator.setState(state);
   }
 
@@ -90,22 +92,12 @@ export class PoissonSampler {
   }
 }
 
-/** Four 32-bit words, not all 0 (xoshiro's one forbidden state). */
-export function isGeneratorState(state: unknown): state is number[] {
-  return (
-    Array.isArray(state) &&
-    state.length === 4 &&
-    state.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) &&
-    state.some((w) => w !== 0)
-  );
-}
-
 /**
  * An endless sequence of Poisson-sampled batches of example indices (see {@link PoissonSampler}).
  * @param n - number of examples, an integer ≥ 1.
  * @param sampleRate - q in (0, 1].
- * @param seed - a seed (the same seed gives the same batches: for experiments), or `'secure'` (the
- *   CSPRNG). @defaultValue 'secure'
+ * @param seed - a seed, an integer taken modulo 2³² (the same seed gives the same batches: for
+ *   experiments), or `'secure'` (the CSPRNG). @defaultValue 'secure'
  * @returns a generator of Int32Array index lists, sorted, possibly empty.
  * @throws PrivkitError `INVALID_ARGUMENT` for bad n, q or seed.
  * @example
@@ -114,7 +106,12 @@ export function isGeneratorState(state: unknown): state is number[] {
  * const first = batches.next().value; // ~256 indices
  * ```
  */
-export function* poissonBatches(n: number, sampleRate: number, seed: number | 'secure' = 'secure'): Generator<Int32Array, never> {
+export function poissonBatches(n: number, sampleRate: number, seed: number | 'secure' = 'secure'): Generator<Int32Array, never> {
+  // Built here, not in the generator's body, so that bad arguments throw at the call, not at the first next().
   const sampler = new PoissonSampler(n, sampleRate, seed === 'secure' ? 'secure' : { seed });
+  return batchesOf(sampler);
+}
+
+function* batchesOf(sampler: PoissonSampler): Generator<Int32Array, never> {
   for (;;) yield sampler.next();
 }

@@ -10,8 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { PrivkitError, gaussian, poissonSampled, type AccountantKind, type AccountantState, type DpEvent } from '../../accountant/index.js';
 import type { ClippingMode } from '../kernels/_internals/clippingPlan.js';
 import type { PrivateTraining } from '../makePrivate.js';
-import { isGeneratorState } from './poissonBatches.js';
-import type { Randomness } from './randomness.js';
+import { isGeneratorState, type Randomness } from './randomness.js';
 
 /** A tensor as plain data. */
 export interface TensorState {
