@@ -198,9 +198,13 @@ function clipChecked(plan: ClippingPlan, x: tf.Tensor, y: tf.Tensor): ClippedGra
   }
 
   const inputs: tf.Tensor[] = [];
+  // The losses leave tf.grads' own scope by tf.keep, which would also take them past any tidy of the
+  // caller's: the result returns a clone, and the kept tensor is disposed here.
+  let losses: tf.Tensor1D | null = null;
   const disposeInputs = (): void => {
     for (const t of inputs) if (t !== x) t.dispose(); // kept intermediates; never the caller's input
     inputs.length = 0;
+    if (losses !== null) (losses as tf.Tensor).dispose();
   };
   try {
   return tf.tidy(() => {
@@ -220,7 +224,6 @@ function clipChecked(plan: ClippingPlan, x: tf.Tensor, y: tf.Tensor): ClippedGra
     }
     const probes = probeShapes.map((s) => tf.zeros(s));
 
-    let losses: tf.Tensor1D | null = null;
     const total = (...ps: tf.Tensor[]): tf.Scalar => {
       const out = lossFn(y, forwardChain(steps, x, ps, masks, inputs));
       checkLossShape(out, batch);
@@ -242,7 +245,7 @@ function clipChecked(plan: ClippingPlan, x: tf.Tensor, y: tf.Tensor): ClippedGra
 
     if (bounds !== null) {
       const clipped = clipPerLayer(steps, inputs, g, slowPerExample, bounds, batch);
-      return { ...clipped, losses: losses as unknown as tf.Tensor1D };
+      return { ...clipped, losses: tf.clone(losses as unknown as tf.Tensor1D) };
     }
 
     let normsSq: tf.Tensor1D = tf.zeros([batch]);
@@ -276,7 +279,7 @@ function clipChecked(plan: ClippingPlan, x: tf.Tensor, y: tf.Tensor): ClippedGra
       grads.push(...rule.clippedSum(layer, inputs[k], g[k], clipFactors));
       k++;
     }
-    return { perExampleNorms, clipFactors, grads, losses: losses as unknown as tf.Tensor1D };
+    return { perExampleNorms, clipFactors, grads, losses: tf.clone(losses as unknown as tf.Tensor1D) };
   });
   } finally {
     disposeInputs();

@@ -192,6 +192,12 @@ describe('bad inputs to a step: typed errors; nothing applied, counted or leaked
     });
   }
 
+  it('clipping inside a caller\'s tf.tidy leaves nothing behind (nothing escapes by tf.keep)', () => {
+    const before = tf.memory().numTensors;
+    for (let k = 0; k < 3; k++) tf.tidy(() => void dp.clipAndAccumulate(tf.ones([2, 4]), tf.oneHot(tf.tensor1d([0, 1], 'int32'), 3)));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('a step that diverged names the weights, not the inputs', () => {
     const m = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
     const opt = new DpOptimizer({ model: m, optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError', maxGradNorm: 1, noiseMultiplier: 0, expectedBatchSize: 1 });
