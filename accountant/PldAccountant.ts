@@ -16,7 +16,7 @@
 import { PrivkitError } from './PrivkitError.js';
 import { describeEvent, gaussian, type DpEvent } from './DpEvent.js';
 import type { AccountantState, LedgerEntry, PrivacyAccountant } from './PrivacyAccountant.js';
-import { checkCompose, ledgerOfState, unsupportedPart } from './_internals/supportedEvents.js';
+import { checkCompose, ledgerOfState, supportsEvent } from './_internals/supportedEvents.js';
 import { requireInRange } from './_internals/validate.js';
 import {
   compose as composePld,
@@ -90,9 +90,12 @@ export class PldAccountant implements PrivacyAccountant {
     this.tailMassTruncation = requireInRange('tailMassTruncation', options.tailMassTruncation ?? 1e-15, { min: 0, max: 1e-3 });
   }
 
-  /** @inheritDoc */
+  /**
+   * @inheritDoc
+   * @throws PrivkitError `INVALID_ARGUMENT` when `event` is not a valid DP event.
+   */
   supports(event: DpEvent): boolean {
-    return unsupportedPart(event) === null;
+    return supportsEvent(event);
   }
 
   /**
@@ -151,36 +154,65 @@ export class PldAccountant implements PrivacyAccountant {
     return acc;
   }
 
+  /**
+   * Adds the leaf mechanisms of a validated event, each with how often it runs: its count is the sum,
+   * over the paths from `event` to it, of the product of the counts along the path. The distinct
+   * sub-events are visited once each, parents before children (reverse post-order), so a sub-event
+   * shared by several parents costs one visit.
+   */
   private addLeaves(event: DpEvent, count: number): void {
     if (count === 0) return;
-    switch (event.kind) {
-      case 'noOp':
-        return;
-      case 'nonPrivate':
-        this.nonPrivateSeen = true;
-        return;
-      case 'selfComposed':
-        this.addLeaves(event.event, count * event.count);
-        return;
-      case 'composed':
-        for (const e of event.events) this.addLeaves(e, count);
-        return;
-      case 'poissonSampled':
-        if (event.sampleRate === 0 || event.event.kind === 'noOp') return;
-        if (event.sampleRate === 1) {
-          this.addLeaves(event.event, count);
-          return;
-        }
-        break;
-      default:
-        break;
+    const order: DpEvent[] = [];
+    const visited = new Set<DpEvent>();
+    const visit = (e: DpEvent): void => {
+      if (visited.has(e)) return;
+      visited.add(e);
+      // Children in reverse: for a tree, the reverse post-order is then the pre-order, the order
+      // in which the leaves have always been composed (same float64 round-off as before).
+      const children = runsInside(e);
+      for (let i = children.length - 1; i >= 0; i--) visit(children[i]);
+      order.push(e);
+    };
+    visit(event);
+    const runs = new Map<DpEvent, number>([[event, count]]);
+    const add = (e: DpEvent, n: number): void => void runs.set(e, (runs.get(e) ?? 0) + n);
+    for (let i = order.length - 1; i >= 0; i--) {
+      const e = order[i];
+      const n = runs.get(e) ?? 0;
+      if (n === 0) continue;
+      switch (e.kind) {
+        case 'noOp':
+          break;
+        case 'nonPrivate':
+          this.nonPrivateSeen = true;
+          break;
+        case 'selfComposed':
+          add(e.event, n * e.count);
+          break;
+        case 'composed':
+          for (const child of e.events) add(child, n);
+          break;
+        case 'gaussian':
+          // Gaussians compose in closed form: σ_total^{-2} = Σ count_i·σ_i^{-2} (one Gaussian with
+          // sensitivity 1), exact and cheaper than any convolution.
+          this.gaussianPrecision += n / (e.noiseMultiplier * e.noiseMultiplier);
+          break;
+        case 'poissonSampled':
+          if (e.sampleRate === 0 || e.event.kind === 'noOp') break;
+          if (e.sampleRate === 1) {
+            add(e.event, n);
+            break;
+          }
+          this.addLeaf(e, n);
+          break;
+        case 'laplace':
+          this.addLeaf(e, n);
+          break;
+      }
     }
-    if (event.kind === 'gaussian') {
-      // Gaussians compose in closed form: σ_total^{-2} = Σ count_i·σ_i^{-2} (one Gaussian with
-      // sensitivity 1), exact and cheaper than any convolution.
-      this.gaussianPrecision += count / (event.noiseMultiplier * event.noiseMultiplier);
-      return;
-    }
+  }
+
+  private addLeaf(event: DpEvent, count: number): void {
     const key = JSON.stringify(event);
     const leaf = this.leaves.get(key);
     if (leaf === undefined) this.leaves.set(key, { key, event, count });
@@ -204,6 +236,20 @@ export class PldAccountant implements PrivacyAccountant {
     }
     this.cached = { remove, add };
     return this.cached;
+  }
+}
+
+/** The sub-events whose runs {@link PldAccountant} counts separately: what a leaf's count flows to. */
+function runsInside(event: DpEvent): readonly DpEvent[] {
+  switch (event.kind) {
+    case 'selfComposed':
+      return event.count === 0 ? [] : [event.event];
+    case 'composed':
+      return event.events;
+    case 'poissonSampled':
+      return event.sampleRate === 1 ? [event.event] : [];
+    default:
+      return [];
   }
 }
 

@@ -16,7 +16,7 @@ import type { AccountantState, LedgerEntry, PrivacyAccountant } from './PrivacyA
 import { deltaFromRdp, epsilonFromRdp, type EpsilonAtOrder } from './rdpConversion.js';
 import { rdpLaplace } from './_internals/laplaceRdp.js';
 import { rdpPoissonSampledGaussian } from './_internals/sampledGaussianRdp.js';
-import { checkCompose, ledgerOfState, unsupportedPart } from './_internals/supportedEvents.js';
+import { checkCompose, ledgerOfState, supportsEvent } from './_internals/supportedEvents.js';
 import { requireInRange } from './_internals/validate.js';
 
 /** Options of {@link RdpAccountant}. */
@@ -64,9 +64,12 @@ export class RdpAccountant implements PrivacyAccountant {
     this.rdp = new Float64Array(this.orders.length);
   }
 
-  /** @inheritDoc */
+  /**
+   * @inheritDoc
+   * @throws PrivkitError `INVALID_ARGUMENT` when `event` is not a valid DP event.
+   */
   supports(event: DpEvent): boolean {
-    return unsupportedPart(event) === null;
+    return supportsEvent(event);
   }
 
   /**
@@ -135,28 +138,38 @@ export class RdpAccountant implements PrivacyAccountant {
     return acc;
   }
 
-  private rdpOf(event: DpEvent): Float64Array {
-    const out = new Float64Array(this.orders.length);
+  /**
+   * The RDP vector of a validated event (at most MAX_EVENT_DEPTH deep, so the recursion is shallow);
+   * `memo` holds the vectors of the sub-events already evaluated, so that a sub-event shared by
+   * several parents costs one evaluation.
+   */
+  private rdpOf(event: DpEvent, memo = new Map<DpEvent, Float64Array>()): Float64Array {
+    const known = memo.get(event);
+    if (known !== undefined) return known;
+    let out: Float64Array = new Float64Array(this.orders.length);
     switch (event.kind) {
       case 'noOp':
-        return out;
+        break;
       case 'nonPrivate':
-        return out.fill(Infinity);
+        out.fill(Infinity);
+        break;
       case 'selfComposed': {
-        if (event.count === 0) return out;
-        const inner = this.rdpOf(event.event);
+        if (event.count === 0) break;
+        const inner = this.rdpOf(event.event, memo);
         for (let i = 0; i < out.length; i++) out[i] = event.count * inner[i];
-        return out;
+        break;
       }
       case 'composed':
         for (const e of event.events) {
-          const inner = this.rdpOf(e);
+          const inner = this.rdpOf(e, memo);
           for (let i = 0; i < out.length; i++) out[i] += inner[i];
         }
-        return out;
+        break;
       default:
-        return this.leaf(event);
+        out = this.leaf(event);
     }
+    memo.set(event, out);
+    return out;
   }
 
   private leaf(event: DpEvent): Float64Array {

@@ -13,6 +13,7 @@ export {
   eventFromJSON,
   describeEvent,
   DP_EVENT_KINDS,
+  MAX_EVENT_DEPTH,
 } from './DpEvent.js';
 export type {
   DpEvent,

@@ -6,10 +6,16 @@
 import { PrivkitError } from '../PrivkitError.js';
 import { describeEvent, validateEvent, type DpEvent } from '../DpEvent.js';
 import type { AccountantKind, AccountantState, LedgerEntry } from '../PrivacyAccountant.js';
-import { requireInteger } from './validate.js';
+import { requireInteger, show } from './validate.js';
 
-/** The first sub-event an accountant cannot handle, or null. */
-export function unsupportedPart(event: DpEvent): DpEvent | null {
+/**
+ * The first sub-event an accountant cannot handle, or null. `event` must be validated (so at most
+ * MAX_EVENT_DEPTH deep); `clean` holds the sub-events already found supported, so that a sub-event
+ * shared by several parents is walked once and the walk is linear in the number of distinct events.
+ */
+export function unsupportedPart(event: DpEvent, clean = new Set<DpEvent>()): DpEvent | null {
+  if (clean.has(event)) return null;
+  let bad: DpEvent | null = null;
   switch (event.kind) {
     case 'gaussian':
     case 'laplace':
@@ -19,14 +25,25 @@ export function unsupportedPart(event: DpEvent): DpEvent | null {
     case 'poissonSampled':
       return event.event.kind === 'gaussian' || event.event.kind === 'noOp' || event.sampleRate === 0 ? null : event;
     case 'selfComposed':
-      return unsupportedPart(event.event);
+      bad = unsupportedPart(event.event, clean);
+      break;
     case 'composed':
       for (const e of event.events) {
-        const bad = unsupportedPart(e);
-        if (bad !== null) return bad;
+        bad = unsupportedPart(e, clean);
+        if (bad !== null) break;
       }
-      return null;
+      break;
   }
+  if (bad === null) clean.add(event);
+  return bad;
+}
+
+/**
+ * `supports(event)` of both accountants: whether `compose` would accept it.
+ * @throws PrivkitError `INVALID_ARGUMENT` when `event` is not a valid DP event (as `compose` would).
+ */
+export function supportsEvent(event: DpEvent): boolean {
+  return unsupportedPart(validateEvent(event)) === null;
 }
 
 /**
@@ -52,9 +69,24 @@ export function checkCompose(accountantName: string, event: DpEvent, count: numb
  * @throws PrivkitError `INVALID_ARGUMENT` for a malformed state.
  */
 export function ledgerOfState(state: AccountantState, kind: AccountantKind): readonly LedgerEntry[] {
-  if (state?.accountant !== kind) {
-    throw new PrivkitError('INVALID_ARGUMENT', `\`state.accountant\` must be "${kind}"; got ${JSON.stringify(state?.accountant)}.`);
+  if (typeof state !== 'object' || state === null || state.accountant !== kind) {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`state.accountant\` must be "${kind}"; got ${show((state as { accountant?: unknown } | null)?.accountant)}.`);
+  }
+  if (state.options != null && (typeof state.options !== 'object' || Array.isArray(state.options))) {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`state.options\` must be an object; got ${show(state.options)}.`);
   }
   if (!Array.isArray(state.ledger)) throw new PrivkitError('INVALID_ARGUMENT', '`state.ledger` must be an array.');
-  return state.ledger;
+  // Every entry is checked before the accountant composes any of them.
+  return state.ledger.map((entry: unknown, i) => {
+    if (typeof entry !== 'object' || entry === null) {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`state.ledger[${i}]\` must be an object { event, count }; got ${show(entry)}.`);
+    }
+    const { event, count } = entry as Record<string, unknown>;
+    try {
+      return { event: validateEvent(event), count: requireInteger('count', count, 0) };
+    } catch (e) {
+      if (!(e instanceof PrivkitError)) throw e;
+      throw new PrivkitError(e.code, `In \`state.ledger[${i}]\`: ${e.message}`, { ...e.details, entry: i });
+    }
+  });
 }

@@ -1,13 +1,28 @@
 import { PrivkitError } from '../PrivkitError.js';
 
-/** Formats a value for an error message: numbers as JS prints them, everything else as JSON. */
+/** Longest {@link show} output; longer text is cut and ends in "…". */
+const SHOW_LIMIT = 200;
+
+/**
+ * Formats a value for an error message: numbers as JS prints them, everything else as JSON, cut to
+ * a couple of hundred characters (a message never carries a whole hostile file).
+ */
 export function show(value: unknown): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
+  let text: string;
   try {
-    return JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? String(value);
   } catch {
+    text = plainString(value); // cyclic or too deep for JSON.stringify
+  }
+  return text.length > SHOW_LIMIT ? `${text.slice(0, SHOW_LIMIT)}…` : text;
+}
+
+function plainString(value: unknown): string {
+  try {
     return String(value);
+  } catch {
+    return Object.prototype.toString.call(value); // e.g. an object without a prototype
   }
 }
 
