@@ -50,7 +50,7 @@ export function bruteForce(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, op
   for (let i = 0; i < x.shape[0]; i++) {
     const xi = tf.slice(x, [i], [1]);
     const yi = tf.slice(y, [i], [1]);
-    const { grads } = tf.variableGrads(() => tf.sum(lossFn(yi, model.apply(xi, { training: true }) as tf.Tensor)) as tf.Scalar, vars);
+    const { value, grads } = tf.variableGrads(() => tf.sum(lossFn(yi, model.apply(xi, { training: true }) as tf.Tensor)) as tf.Scalar, vars);
     const flat = vars.map((v) => Float64Array.from(grads[v.name].dataSync()));
     for (const [j, row] of options.paddingRows ?? []) {
       const width = vars[j].shape[1] as number;
@@ -72,7 +72,7 @@ export function bruteForce(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, op
     }
     norms.push(norm);
     layerNorms.push(ln);
-    tf.dispose([xi, yi, ...Object.values(grads)]);
+    tf.dispose([xi, yi, value, ...Object.values(grads)]);
   }
   return { norms, layerNorms, factors: factors as number[] | number[][], sums };
 }

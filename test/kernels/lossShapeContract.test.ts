@@ -42,8 +42,8 @@ const binaryTargets = (): tf.Tensor1D => tf.tensor1d([0, 1, 1, 0, 1, 0, 0, 1]);
 const perExampleMse = (yt: tf.Tensor, yp: tf.Tensor): tf.Tensor => tf.mean(tf.square(tf.sub(yp, yt)), -1);
 /** The broken custom losses of the issue (and their relatives), each on top of a correct per-example MSE. */
 const broken: [string, LossSpec, RegExp][] = [
-  ['returns a scalar (the batch mean)', (yt, yp) => tf.mean(perExampleMse(yt, yp)), /returned shape \[\] for a batch of (\d+);.*one loss per example, shape \[\1\]/],
-  ['returns [B, 1]', (yt, yp) => tf.expandDims(perExampleMse(yt, yp), 1), /returned shape \[(\d+), 1\] for a batch of \1;.*shape \[\1\]/],
+  ['returns a scalar (the batch mean)', (yt, yp) => tf.mean(perExampleMse(yt, yp)), /returned shape \[\] for a batch of (\d+)[^;]*;.*one loss per example, shape \[\1\]/],
+  ['returns [B, 1]', (yt, yp) => tf.expandDims(perExampleMse(yt, yp), 1), /returned shape \[(\d+), 1\] for a batch of \1[^;]*;.*shape \[\1\]/],
   ['returns [B, B] (a target broadcast across the batch)', (yt, yp) => tf.square(tf.sub(yp, tf.reshape(yt, [-1]))), /returned shape \[(\d+), \1\] for a batch of \1/],
   ['returns [B] but subtracts the batch mean', (yt, yp) => tf.sub(perExampleMse(yt, yp), tf.mean(perExampleMse(yt, yp))), /mixes examples.*example \d+'s loss is .* in the batch but .* alone/],
   ['returns [B] but divides by the batch size', (yt, yp) => tf.div(perExampleMse(yt, yp), yt.shape[0]), /mixes examples/],

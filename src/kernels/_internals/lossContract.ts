@@ -59,11 +59,11 @@ export function targetFor(spec: LossSpec, y: tf.Tensor, outputShape: readonly (n
  * Throws unless `losses` has shape exactly [batch].
  * @throws PrivkitError `INVALID_ARGUMENT`.
  */
-export function checkLossShape(losses: tf.Tensor, batch: number): void {
+export function checkLossShape(losses: tf.Tensor, batch: number, context = ''): void {
   if (losses.shape.length !== 1 || losses.shape[0] !== batch) {
     throw new PrivkitError(
       'INVALID_ARGUMENT',
-      `The loss returned shape ${shapeText(losses.shape)} for a batch of ${batch}; it must return one loss per example, shape [${batch}] (a mean over the batch, or a target broadcast against the output, breaks per-example clipping).`,
+      `The loss returned shape ${shapeText(losses.shape)} for a batch of ${batch}${context}; it must return one loss per example, shape [${batch}] (a mean over the batch, or a target broadcast against the output, breaks per-example clipping).`,
       { shape: [...losses.shape], batch },
     );
   }
@@ -92,15 +92,18 @@ export function checkLossIndependence(loss: (yTrue: tf.Tensor, yPred: tf.Tensor)
   tf.tidy(() => {
     const yt = randomLike(yShape, y.dtype, classes);
     // A probability-like prediction (positive, rows summing to 1), valid for any loss on probabilities.
-    const yp = tf.softmax(tf.randomNormal(pShape, 0, 1, 'float32', 13));
+    // One unit: a sigmoid probability (a softmax over one unit is the constant 1: log(1 − p) would be
+    // −∞, and a loss that mixes the batch's predictions would go unseen).
+    const z = tf.randomNormal(pShape, 0, 1, 'float32', 13);
+    const yp = pShape[pShape.length - 1] === 1 ? tf.sigmoid(z) : tf.softmax(z);
     const together = loss(yt, yp);
-    checkLossShape(together, k);
+    checkLossShape(together, k, ' (a check on random examples)');
     const joint = together.dataSync();
     for (let i = 0; i < k; i++) {
       const alone = loss(tf.slice(yt, i, 1), tf.slice(yp, i, 1));
-      checkLossShape(alone, 1);
+      checkLossShape(alone, 1, ' (a check on one random example)');
       const a = alone.dataSync()[0];
-      if (!(Math.abs(a - joint[i]) <= 1e-4 * Math.max(1, Math.abs(a)))) {
+      if (!(a === joint[i] || Math.abs(a - joint[i]) <= 1e-4 * Math.max(1, Math.abs(a)))) {
         mixed = { i, together: joint[i], alone: a };
         return;
       }
