@@ -5,27 +5,33 @@
  * - `<dir>/ckpt-<steps>-<id>/`: `model/model.json` + `model/weights.bin` (a tfjs model folder:
  *   `loadModel` reads it), `optimizer.bin`, `state.json` (settings, randomness, step count, ledger,
  *   generator states of a seeded run, tensor specs) and, written last, `MANIFEST.json` (SHA-256 and
- *   size of each of those files). It is written under a temporary name and renamed into place whole.
- * - `<dir>/CURRENT`: the name of the live version, replaced atomically (write + rename) only after the
- *   new version is complete; the old version is removed after that.
- * A kill at any point leaves CURRENT naming a complete version, old or new. Loading verifies every
- * hash, then that the parts belong together (`checkTrainingState`: the ledger accounts for exactly the
- * steps applied to the weights, …); anything else is `BAD_CHECKPOINT`.
+ *   size of each of those files). It is written under a temporary name (`.tmp-ckpt-…`), each file
+ *   flushed to the device, and renamed into place whole.
+ * - `<dir>/CURRENT`: the name of the live version, replaced atomically (a new `CURRENT.tmp-<id>`, then
+ *   one rename over the old pointer) only after the new version is complete; older versions and
+ *   leftovers of interrupted saves are removed after that.
+ * A kill at any point leaves CURRENT naming a complete version, old or new (the kill-at-every-write
+ * test passes each crash point). Loading verifies every hash, then that the parts belong together
+ * (`checkTrainingState`: the ledger accounts for exactly the steps applied to the weights, …, and the
+ * step count is the one the version was named with); anything else is `BAD_CHECKPOINT`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
-import { writeFileAtomic } from '../io/fileModelIO.js';
+import { ensureFolder } from '../io/_internals/ensureFolder.js';
+import { ioError } from '../io/ioError.js';
 import type { LossSpec } from '../kernels/perExampleLoss.js';
 import { restorePrivate, type PrivateTraining } from '../makePrivate.js';
-import { badCheckpoint, type PrivateTrainingState, type TensorState } from '../optimizer/trainingState.js';
+import { badCheckpoint, checkTrainingState, type PrivateTrainingState, type TensorState } from '../optimizer/trainingState.js';
 import { crashPoint } from './_internals/crashPoint.js';
 
 const POINTER = 'CURRENT';
 const MANIFEST = 'MANIFEST.json';
 const VERSION_NAME = /^ckpt-\d+-[0-9a-f]{16}$/;
+/** The files of a version, each listed with its hash in MANIFEST.json. */
+const FILES = ['model/model.json', 'model/weights.bin', 'optimizer.bin', 'state.json'] as const;
 
 interface TensorSpec {
   readonly name: string;
@@ -70,16 +76,50 @@ function unpack(specs: unknown, bytes: Uint8Array, file: string): TensorState[] 
   return out;
 }
 
-function ioError(path: string, e: unknown): PrivkitError {
-  const err = e as NodeJS.ErrnoException;
-  return new PrivkitError('IO_ERROR', `Cannot write the checkpoint at ${path}: ${err.code ?? ''} ${err.message}`.trim(), { path });
+/** Writes a new file and flushes it to the device before returning (a later rename must not outrun its data). */
+function writeDurable(path: string, data: string | Uint8Array): void {
+  const fd = openSync(path, 'wx');
+  try {
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Flushes a folder's entries (the renames in it) to the device. Best effort: some platforms cannot
+ * open or fsync a folder (Windows); a crash there may then lose the newest save, never mix two.
+ */
+function syncFolder(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch {
+    /* not supported here */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Removes a file or folder, ignoring failures (cleanup after an error or of a replaced version). */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    /* the error that brought us here is the one to report; leftovers are removed by the next save */
+  }
 }
 
 /**
  * Writes a checkpoint of `priv` into `dir` (see the module comment for the layout and guarantees).
+ * Every write, rename and removal passes a crash point (`PRIVKIT_TEST_CRASH_AT`, for the
+ * kill-at-every-write test).
  * @param priv - the run.
  * @param dir - the checkpoint folder (created if needed; an earlier checkpoint there is replaced).
- * @throws PrivkitError `IO_ERROR` naming the path when the folder cannot be written.
+ * @throws PrivkitError `IO_ERROR` naming the path when the folder cannot be written; nothing of the
+ *   new checkpoint is left behind then, and an earlier checkpoint there stays live.
  * @example
  * ```ts
  * await saveCheckpoint(priv, 'checkpoints/run1');
@@ -88,8 +128,11 @@ function ioError(path: string, e: unknown): PrivkitError {
 export async function saveCheckpoint(priv: PrivateTraining, dir: string): Promise<void> {
   const state = await priv.state(); // one instant: weights, ledger, steps and generators together
   const model = priv.options.model;
-  const name = `ckpt-${state.steps}-${randomBytes(8).toString('hex')}`;
+  const id = randomBytes(8).toString('hex');
+  const name = `ckpt-${state.steps}-${id}`;
   const staging = join(dir, `.tmp-${name}`);
+  const version = join(dir, name);
+  const pointerTmp = join(dir, `${POINTER}.tmp-${id}`);
   const specs = (ts: readonly TensorState[]): TensorSpec[] => ts.map(({ name: n, shape, dtype }) => ({ name: n, shape: [...shape], dtype }));
   const files: Record<string, Uint8Array> = {};
   files['model/weights.bin'] = pack(state.weights);
@@ -106,29 +149,47 @@ export async function saveCheckpoint(priv: PrivateTraining, dir: string): Promis
   const stateFile: StateFile = { ...state, weights: specs(state.weights), optimizer: specs(state.optimizer) };
   files['state.json'] = Buffer.from(JSON.stringify(stateFile, null, 2));
   const manifest = { format: 'privkit-checkpoint', version: 2, files: Object.fromEntries(Object.entries(files).map(([f, d]) => [f, { sha256: sha256(d), bytes: d.byteLength }])) };
+  let renamed = false;
   try {
-    mkdirSync(join(staging, 'model'), { recursive: true });
+    ensureFolder(dir);
+    mkdirSync(staging);
+    mkdirSync(join(staging, 'model'));
     for (const [file, data] of Object.entries(files)) {
-      writeFileSync(join(staging, file), data);
+      writeDurable(join(staging, file), data);
       crashPoint(`checkpoint:write:${file}`);
     }
-    writeFileSync(join(staging, MANIFEST), JSON.stringify(manifest, null, 2));
-    crashPoint('checkpoint:write:MANIFEST.json');
-    renameSync(staging, join(dir, name));
+    writeDurable(join(staging, MANIFEST), JSON.stringify(manifest, null, 2));
+    crashPoint(`checkpoint:write:${MANIFEST}`);
+    syncFolder(join(staging, 'model'));
+    syncFolder(staging);
+    renameSync(staging, version);
+    renamed = true;
+    syncFolder(dir);
     crashPoint('checkpoint:rename:version');
-    writeFileAtomic(join(dir, POINTER), `${name}\n`);
-    crashPoint('checkpoint:rename:CURRENT');
+    // The pointer: a new file, then one rename over the old pointer (atomic on POSIX and on Windows).
+    writeDurable(pointerTmp, `${name}\n`);
+    crashPoint(`checkpoint:write:${POINTER}.tmp`);
+    renameSync(pointerTmp, join(dir, POINTER));
   } catch (e) {
-    try {
-      rmSync(staging, { recursive: true, force: true });
-    } catch {
-      /* nothing was created there (e.g. `dir` is under a file) */
-    }
-    throw e instanceof PrivkitError ? e : ioError(dir, e);
+    removeQuietly(staging);
+    removeQuietly(pointerTmp);
+    if (renamed) removeQuietly(version); // not live: the pointer still names the earlier version
+    throw ioError(e, { path: dir });
   }
-  // The new version is live: remove older versions and leftovers of interrupted saves.
-  for (const entry of readdirSync(dir)) {
-    if (entry !== name && (VERSION_NAME.test(entry) || entry.startsWith('.tmp-ckpt-'))) rmSync(join(dir, entry), { recursive: true, force: true });
+  syncFolder(dir);
+  crashPoint(`checkpoint:rename:${POINTER}`);
+  // The new version is live: remove older versions and leftovers of interrupted saves (best effort).
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    /* removed by the next save */
+  }
+  for (const entry of entries) {
+    if (entry !== name && (VERSION_NAME.test(entry) || entry.startsWith('.tmp-ckpt-') || entry.startsWith(`${POINTER}.tmp-`))) {
+      removeQuietly(join(dir, entry));
+      crashPoint(`checkpoint:remove:${entry}`);
+    }
   }
 }
 
@@ -175,7 +236,9 @@ export async function loadCheckpoint(
       /* no folder */
     }
     throw badCheckpoint(
-      legacy ? `${dir} was written by privkit < 0.2 (no ${POINTER}); such checkpoints cannot be verified, so they are not loaded.` : `${dir} holds no checkpoint (no ${POINTER} file).`,
+      legacy
+        ? `${dir} is a privkit 0.1 checkpoint (privacy.json, optimizer.json, model/), written without hashes or a ${POINTER} pointer: its ledger cannot be verified to belong with its weights, so it is not loaded. Retrain, or read the model alone with loadModel (its ε is then unknown).`
+        : `${dir} holds no checkpoint (no ${POINTER} file).`,
       { path: dir },
     );
   }
@@ -191,6 +254,10 @@ export async function loadCheckpoint(
     throw badCheckpoint(`${join(version, MANIFEST)} is not a version-2 privkit manifest.`, { path: version });
   }
   const files = manifest.files;
+  const listed = Object.keys(files).sort();
+  if (listed.join('\n') !== [...FILES].sort().join('\n')) {
+    throw badCheckpoint(`${join(version, MANIFEST)} must list exactly ${FILES.join(', ')}; it lists ${listed.slice(0, 10).join(', ') || 'nothing'}.`, { path: version });
+  }
   const read = (file: string): Uint8Array => readVerified(version, file, files[file]);
   let stateFile: StateFile;
   try {
@@ -205,5 +272,10 @@ export async function loadCheckpoint(
     weights: unpack(stateFile?.weights, read('model/weights.bin'), 'model/weights.bin'),
     optimizer: unpack(stateFile?.optimizer, read('optimizer.bin'), 'optimizer.bin'),
   } as PrivateTrainingState;
+  checkTrainingState(state, parts.model); // the parts belong together (restorePrivate checks again)
+  const stepsInName = Number(/^ckpt-(\d+)-/.exec(name)?.[1]);
+  if (state.steps !== stepsInName) {
+    throw badCheckpoint(`${join(version, 'state.json')} says ${state.steps} steps; its version ${name} was saved after ${stepsInName}.`, { path: version });
+  }
   return restorePrivate(state, parts);
 }

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { PrivkitError, gaussian, poissonSampled, type AccountantKind, type AccountantState, type DpEvent } from '../../accountant/index.js';
 import type { ClippingMode } from '../kernels/_internals/clippingPlan.js';
 import type { PrivateTraining } from '../makePrivate.js';
-import { isGeneratorState, type Randomness } from './randomness.js';
+import { describeValue, isGeneratorState, type Randomness } from './randomness.js';
 
 /** A tensor as plain data. */
 export interface TensorState {
@@ -110,6 +110,18 @@ export function stepEvent(settings: Pick<TrainingSettings, 'noiseMultiplier' | '
   return settings.noiseMultiplier > 0 ? poissonSampled(settings.sampleRate, gaussian(settings.noiseMultiplier)) : { kind: 'nonPrivate' };
 }
 
+/**
+ * Whether untrusted parsed JSON `got` equals `expected` (same keys, equal values). The recursion
+ * follows `expected` (a step event: two levels), so a hostile, deeply nested `got` costs nothing.
+ */
+function sameData(expected: unknown, got: unknown): boolean {
+  if (typeof expected !== 'object' || expected === null) return Object.is(expected, got);
+  if (typeof got !== 'object' || got === null || Array.isArray(got) !== Array.isArray(expected)) return false;
+  const keys = Object.keys(expected);
+  if (Object.keys(got).length !== keys.length) return false;
+  return keys.every((k) => Object.prototype.hasOwnProperty.call(got, k) && sameData((expected as Record<string, unknown>)[k], (got as Record<string, unknown>)[k]));
+}
+
 function checkTensors(what: string, list: unknown): TensorState[] {
   if (!Array.isArray(list)) throw badCheckpoint(`${what} is not a list of tensors.`);
   return list.map((t, i) => {
@@ -152,33 +164,34 @@ export function checkTrainingState(state: unknown, model: tf.LayersModel): Priva
   if (s.accountant.accountant !== s.settings.accountant) {
     throw badCheckpoint(`the ledger is a ${String(s.accountant.accountant)} accountant's, the settings say ${String(s.settings.accountant)}.`);
   }
-  const expected = JSON.stringify(stepEvent(s.settings));
+  const expected = stepEvent(s.settings);
   let accounted = 0;
   for (const [i, entry] of (s.accountant.ledger as unknown[]).entries()) {
-    if (!isObject(entry) || JSON.stringify(entry.event) !== expected || !Number.isSafeInteger(entry.count) || (entry.count as number) < 0) {
-      throw badCheckpoint(`ledger entry ${i} is not a count of this run's step event ${expected}.`, { entry: i });
+    if (!isObject(entry) || !sameData(expected, entry.event) || !Number.isSafeInteger(entry.count) || (entry.count as number) < 0) {
+      throw badCheckpoint(`ledger entry ${i} is not a count of this run's step event ${JSON.stringify(expected)}.`, { entry: i });
     }
     accounted += entry.count as number;
+    if (!Number.isSafeInteger(accounted)) throw badCheckpoint(`the ledger's counts add up to more than 2^53 steps.`);
   }
   if (accounted !== s.steps) {
     throw badCheckpoint(`the ledger accounts for ${accounted} steps but ${s.steps} were applied to the weights.`, { accounted, steps: s.steps });
   }
   if (s.randomness === 'secure') {
-    if (s.seeded !== null) throw badCheckpoint('a secure run must carry no seeds.');
+    if (s.seeded !== null) throw badCheckpoint('a secure run must carry no seeds or sampler state (`seeded` must be null).');
   } else if (s.randomness === 'seeded') {
     const seeded = s.seeded as unknown;
     if (!isObject(seeded) || !(Number.isInteger(seeded.noiseSeed) && (seeded.noiseSeed as number) >= 0 && (seeded.noiseSeed as number) < 2 ** 32) || !isGeneratorState(seeded.sampler)) {
       throw badCheckpoint('a seeded run needs its noise seed (a 32-bit integer) and sampler state (four 32-bit words, not all 0).');
     }
   } else {
-    throw badCheckpoint(`randomness must be "secure" or "seeded"; got ${JSON.stringify(s.randomness)}.`);
+    throw badCheckpoint(`randomness must be "secure" or "seeded"; got ${describeValue(s.randomness)}.`);
   }
   const weights = checkTensors('weights', s.weights);
   const modelWeights = model.weights;
-  if (weights.length !== modelWeights.length || weights.some((w, i) => !tf.util.arraysEqual([...w.shape], modelWeights[i].shape as number[]))) {
+  if (weights.length !== modelWeights.length || weights.some((w, i) => !tf.util.arraysEqual([...w.shape], modelWeights[i].shape as number[]) || w.dtype !== modelWeights[i].dtype)) {
     throw new PrivkitError('BAD_MODEL_FILE', "The checkpoint's weights do not fit the model given (different architecture).", {
-      checkpoint: weights.map((w) => [...w.shape]),
-      model: modelWeights.map((w) => [...(w.shape as number[])]),
+      checkpoint: weights.map((w) => `${w.dtype}[${w.shape.join(', ')}]`),
+      model: modelWeights.map((w) => `${w.dtype}[${(w.shape as number[]).join(', ')}]`),
     });
   }
   checkTensors('optimizer', s.optimizer);
