@@ -153,7 +153,9 @@ export async function saveCheckpoint(priv: PrivateTraining, dir: string): Promis
   try {
     ensureFolder(dir);
     mkdirSync(staging);
+    crashPoint('checkpoint:mkdir:staging');
     mkdirSync(join(staging, 'model'));
+    crashPoint('checkpoint:mkdir:staging/model');
     for (const [file, data] of Object.entries(files)) {
       writeDurable(join(staging, file), data);
       crashPoint(`checkpoint:write:${file}`);
