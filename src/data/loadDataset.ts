@@ -150,6 +150,10 @@ function csv(path: string, options: LoadDatasetOptions): Dataset {
       if (row[c] === '' || !Number.isFinite(v)) {
         throw new PrivkitError('BAD_DATA_FILE', `${path}, line ${lineOf(r)}, column "${header[c]}": ${JSON.stringify(row[c])} is not a finite number.`, { path, line: lineOf(r) });
       }
+      // Features are float32: 1e39 would become Infinity.
+      if (!Number.isFinite(Math.fround(v))) {
+        throw new PrivkitError('BAD_DATA_FILE', `${path}, line ${lineOf(r)}, column "${header[c]}": ${row[c]} is too large for float32 (|x| ≤ 3.4028e38).`, { path, line: lineOf(r) });
+      }
       x[(r - 1) * features + f++] = v;
     }
     rawLabels.push(row[li]);
