@@ -13,6 +13,7 @@ import { addDemoCommand } from './commands/demo.js';
 import { addReportCommand } from './commands/report.js';
 import { errorLine } from './_internals/format.js';
 import { packageVersion } from './_internals/packageVersion.js';
+import { UsageError } from './_internals/UsageError.js';
 
 /** What is printed, as the single stderr line, when no (or an unknown) command is given to `help`. */
 const MISSING_COMMAND = 'privkit: expected a command: epsilon, noise, train, audit, demo or report (see privkit --help)\n';
@@ -56,6 +57,7 @@ export function buildProgram(io: CliIo): Command {
   addAuditCommand(program, io);
   addDemoCommand(program, io);
   addReportCommand(program, io);
+  refuseRepeatedFlags(program);
   program.addHelpText(
     'after',
     `
@@ -70,4 +72,25 @@ Example:
   {"epsilon":6.712738297545425,"delta":0.00001,"accountant":"rdp","order":4.1}`,
   );
   return program;
+}
+
+/**
+ * Makes a flag given twice an error, on `command` and every subcommand below it: commander would keep
+ * the last value silently, so `--noise-multiplier 1 --noise-multiplier 0` would be a non-private run.
+ * Our listener runs after commander's own (registered when the option was added) and throws a
+ * {@link UsageError}, which ends the parse.
+ */
+function refuseRepeatedFlags(command: Command): void {
+  const given = new Map<string, string | undefined>();
+  for (const option of command.options) {
+    const flag = option.long ?? option.short ?? option.name();
+    command.on(`option:${option.name()}`, (value?: string) => {
+      if (given.has(flag)) {
+        const values = option.required || option.optional ? ` (${JSON.stringify(given.get(flag) ?? null)}, then ${JSON.stringify(value ?? null)})` : '';
+        throw new UsageError(`${flag} was given twice${values}; give each flag at most once`, flag);
+      }
+      given.set(flag, value);
+    });
+  }
+  for (const sub of command.commands) refuseRepeatedFlags(sub);
 }

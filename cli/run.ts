@@ -4,6 +4,7 @@
  */
 import { CommanderError } from 'commander';
 import { PrivkitError } from '../accountant/index.js';
+import { ioError, isErrnoException } from '../src/io/ioError.js';
 import { processIo, type CliIo } from './CliIo.js';
 import { buildProgram } from './program.js';
 import { EXIT, exitCodeFor } from './_internals/exitCodes.js';
@@ -29,9 +30,10 @@ const HELP_OR_VERSION = new Set(['commander.help', 'commander.helpDisplayed', 'c
  * @param argv - e.g. `['epsilon', '--sample-rate', '0.01', …]`.
  * @param io - output streams. @defaultValue the process's stdout and stderr
  * @param options - see {@link RunOptions}.
- * @returns the exit status: 0 success (also `--help`, `--version`); 2 usage error (bad, missing or
- *   conflicting flag, unknown option or command; `PrivkitError` `INVALID_ARGUMENT`, `BAD_DATA_FILE`,
- *   `BAD_MODEL_FILE`); 3 `UNREACHABLE_TARGET` or `BUDGET_EXCEEDED`; 1 anything else.
+ * @returns the exit status: 0 success (also `--help`, `--version`); 2 usage error (bad, missing,
+ *   repeated or conflicting flag, unknown option or command; `PrivkitError` `INVALID_ARGUMENT`,
+ *   `BAD_DATA_FILE`, `BAD_MODEL_FILE`, `BAD_CHECKPOINT`, `IO_ERROR`, `UNSUPPORTED_LAYER`; a file-system
+ *   error of Node's, reported as `IO_ERROR`); 3 `UNREACHABLE_TARGET` or `BUDGET_EXCEEDED`; 1 anything else.
  * @example
  * ```ts
  * const code = await run(['epsilon', '--sample-rate', '0.01', '--noise-multiplier', '1', '--steps', '10000', '--delta', '1e-5', '--json']);
@@ -40,10 +42,14 @@ const HELP_OR_VERSION = new Set(['commander.help', 'commander.helpDisplayed', 'c
 export async function run(argv: readonly string[], io: CliIo = processIo, options: RunOptions = {}): Promise<number> {
   const debug = options.debug ?? Boolean(process.env.PRIVKIT_DEBUG);
   let stderrWritten = false;
+  // Whether stderr's cursor is at the start of a line (a progress bar leaves it at the end of its own).
+  let atLineStart = true;
   const tracked: CliIo = {
     stdout: io.stdout,
     stderr: (chunk) => {
+      if (chunk === '') return;
       stderrWritten = true;
+      atLineStart = chunk.endsWith('\n');
       io.stderr(chunk);
     },
     get stderrTerminal() {
@@ -59,8 +65,11 @@ export async function run(argv: readonly string[], io: CliIo = processIo, option
       if (HELP_OR_VERSION.has(error.code)) return stderrWritten ? EXIT.USAGE : EXIT.OK;
       return exitCodeFor(error);
     }
-    tracked.stderr(describeFailure(error, debug));
-    return exitCodeFor(error);
+    // A file-system error no command mapped to its flag still names its path (exit 2, not 1).
+    const failure = isErrnoException(error) && typeof error.path === 'string' ? ioError(error, { path: error.path, kind: 'file' }) : error;
+    // The failure's line starts on a line of its own, never after a progress bar's text.
+    tracked.stderr(`${atLineStart ? '' : '\n'}${describeFailure(failure, debug)}`);
+    return exitCodeFor(failure);
   }
 }
 

@@ -1,15 +1,19 @@
 /**
  * The run of `privkit audit canary` (loads tfjs): the Secret Sharer test on a text corpus, then
- * report.json and report.html (exposure vs insertions), written atomically after success.
+ * report.json and report.html (exposure vs insertions), both or neither, after success.
  */
 import { readFileSync } from 'node:fs';
 import { PrivkitError } from '../../accountant/index.js';
 import { canaryExposure, type CanaryExposureResult } from '../../mia/canary/canaryExposure.js';
 import { publicDomainText } from '../../mia/canary/lm/publicDomainText.js';
-import { lineChart, type ReportDocument } from '../../mia/index.js';
-import { writeReport } from '../../mia/node/index.js';
+import { CHAR_MODEL_DEFAULTS } from '../../mia/canary/lm/charModel.js';
+import { lineChart, renderReportHtml, stringifyReportJson, type ReportDocument } from '../../mia/index.js';
+import { writeFilesAtomic } from '../../src/io/writeFilesAtomic.js';
 import { useBackend, type BackendChoice } from '../../src/index.js';
 import type { CliIo } from '../CliIo.js';
+import { divergedError } from './divergedError.js';
+import { probeOutputs, withOutputs } from './outputTargets.js';
+import { UsageError } from './UsageError.js';
 
 /** Validated settings of `privkit audit canary`. */
 export interface AuditCanarySettings {
@@ -43,15 +47,27 @@ function corpus(settings: AuditCanarySettings): string {
  * @param settings - validated flags.
  * @param io - progress lines go to stderr.
  * @returns the experiment's result.
+ * @throws UsageError for a DP `--batch-size` above the training records, or training that diverged;
+ *   PrivkitError `IO_ERROR` when `--out` cannot be written (probed first), `BAD_DATA_FILE`.
  * @example
  * ```ts
  * const result = await runAuditCanary(settings, io);
  * ```
  */
 export async function runAuditCanary(settings: AuditCanarySettings, io: CliIo): Promise<CanaryExposureResult> {
+  const out = { flag: '--out', path: settings.out } as const;
+  probeOutputs([out]);
+  const text = corpus(settings);
+  if (settings.dp !== undefined) {
+    // The fewest training records there can be: the corpus in records of T characters, plus one per inserted canary.
+    const records = Math.ceil([...text].length / CHAR_MODEL_DEFAULTS.sequenceLength) + settings.canariesPerCount * settings.insertions.reduce((a, b) => a + b, 0);
+    if (settings.batchSize > records) {
+      throw new UsageError(`--batch-size must be ≤ the number of training records under DP (${records}: the text in records of ${CHAR_MODEL_DEFAULTS.sequenceLength} characters, plus the inserted canaries); got ${settings.batchSize}`, '--batch-size');
+    }
+  }
   await useBackend(settings.backend);
   const result = await canaryExposure({
-    text: corpus(settings),
+    text,
     canary: settings.canary,
     insertions: settings.insertions,
     canariesPerCount: settings.canariesPerCount,
@@ -61,6 +77,8 @@ export async function runAuditCanary(settings: AuditCanarySettings, io: CliIo): 
     onEpoch: (e, logs) =>
       io.stderr(`epoch ${e + 1}/${settings.epochs}: ${logs.bitsPerCharacter.toFixed(3)} bits/char${logs.epsilon === undefined ? '' : `, ε ${logs.epsilon.toFixed(4)}`}\n`),
     onCanary: (done, total) => io.stderr(`canaries scored: ${done}/${total}\n`),
+  }).catch((e: unknown) => {
+    throw divergedError(e, { learningRate: settings.learningRate, maxGradNorm: settings.dp?.maxGradNorm ?? NaN, ...(settings.dp?.noiseMultiplier === undefined ? {} : { noiseMultiplier: settings.dp.noiseMultiplier }) });
   });
   const byCount = [...new Set(result.canaries.map((c) => c.insertions))].sort((a, b) => a - b);
   const mean = (k: number, f: (c: CanaryExposureResult['canaries'][number]) => number | null): number => {
@@ -96,7 +114,8 @@ export async function runAuditCanary(settings: AuditCanarySettings, io: CliIo): 
     ],
     settings: { ...settings, epsilon: result.epsilon ?? null, bitsPerCharacter: result.bitsPerCharacter },
   };
-  await writeReport(settings.out, doc, { ...canaryJson(result), settings: doc.settings });
+  const html = await renderReportHtml(doc);
+  await withOutputs([out], () => writeFilesAtomic(settings.out, { 'report.json': `${stringifyReportJson({ ...canaryJson(result), settings: doc.settings })}\n`, 'report.html': html }));
   return result;
 }
 

@@ -1,14 +1,17 @@
 /**
  * The run of `privkit audit dp` (loads tfjs): trains the chosen model with DP-SGD on `--data` plus
  * canaries each included with probability ½, then sets the accountant's ε beside the one-run audit's
- * measured lower bound. Writes report.json and report.html (atomically, after success).
+ * measured lower bound. Writes report.json and report.html (both or neither, after success).
  */
-import { auditDpTraining, barChart, type CanaryType, type DpTrainingAudit, type ReportDocument } from '../../mia/index.js';
-import { writeReport } from '../../mia/node/index.js';
+import { auditDpTraining, barChart, renderReportHtml, stringifyReportJson, type CanaryType, type DpTrainingAudit, type ReportDocument } from '../../mia/index.js';
 import { loadDataset, loadModel } from '../../src/node/index.js';
+import { writeFilesAtomic } from '../../src/io/writeFilesAtomic.js';
 import { useBackend, type BackendChoice } from '../../src/index.js';
 import type { CliIo } from '../CliIo.js';
+import { divergedError } from './divergedError.js';
+import { probeOutputs, withOutputs } from './outputTargets.js';
 import { buildModel, checkModelFitsData, type BuiltinModel } from './trainModels.js';
+import { UsageError } from './UsageError.js';
 
 /** Validated settings of `privkit audit dp`. */
 export interface AuditDpSettings {
@@ -46,16 +49,27 @@ export interface AuditDpJson {
  * @param settings - validated flags.
  * @param io - progress (one line per epoch) goes to stderr.
  * @returns the audit and its JSON summary.
+ * @throws UsageError for a `--batch-size` above the training examples (the rows of `--data`, less
+ *   the mislabel canaries drawn from them) or training that diverged; PrivkitError `IO_ERROR` when
+ *   `--out` cannot be written (probed before training), `BAD_DATA_FILE`, `BAD_MODEL_FILE`.
  * @example
  * ```ts
  * const { json } = await runAuditDp(settings, io);
  * ```
  */
 export async function runAuditDp(settings: AuditDpSettings, io: CliIo): Promise<{ audit: DpTrainingAudit; json: AuditDpJson }> {
-  await useBackend(settings.backend);
+  const out = { flag: '--out', path: settings.out } as const;
+  probeOutputs([out]);
   const data = settings.data.startsWith('dataset:')
     ? loadDataset(settings.data, { split: 'train', seed: 0 })
     : loadDataset(settings.data, { labelColumn: settings.labelColumn });
+  // Mislabel canaries are rows of --data taken out of the training pool; the others join it.
+  const fewest = settings.canaryType === 'mislabel' ? data.y.length - settings.canaries : data.y.length;
+  if (settings.batchSize > fewest) {
+    const what = settings.canaryType === 'mislabel' ? `${data.y.length} rows of ${settings.data} less ${settings.canaries} mislabel canaries` : `${data.y.length} rows of ${settings.data}`;
+    throw new UsageError(`--batch-size must be ≤ the number of training examples (${fewest}: ${what}); got ${settings.batchSize}`, '--batch-size');
+  }
+  await useBackend(settings.backend);
   const path = 'path' in settings.model ? settings.model.path : null;
   const template = path === null ? null : await loadModel(path);
   if (template !== null && path !== null) checkModelFitsData(template, path, data.exampleShape, data.numClasses);
@@ -84,6 +98,8 @@ export async function runAuditDp(settings: AuditDpSettings, io: CliIo): Promise<
     delta: settings.delta,
     seed: settings.seed,
     onEpoch: (e, logs) => io.stderr(`epoch ${e + 1}/${settings.epochs}: loss ${logs.loss.toFixed(4)}, ε ${logs.epsilon.toFixed(4)}\n`),
+  }).catch((e: unknown) => {
+    throw divergedError(e, { learningRate: settings.learningRate, maxGradNorm: settings.maxGradNorm, ...('noiseMultiplier' in settings.noise ? { noiseMultiplier: settings.noise.noiseMultiplier } : {}) });
   });
   const json: AuditDpJson = {
     claimedEpsilon: audit.claimedEpsilon,
@@ -125,6 +141,8 @@ export async function runAuditDp(settings: AuditDpSettings, io: CliIo): Promise<
     ],
     settings: { ...settings, model: 'builtin' in settings.model ? settings.model.builtin : settings.model.path, noiseMultiplier: audit.noiseMultiplier },
   };
-  await writeReport(settings.out, doc, { ...json, settings: doc.settings, kPlus: audit.kPlus, kMinus: audit.kMinus, noiseMultiplier: audit.noiseMultiplier });
+  const report = { ...json, settings: doc.settings, kPlus: audit.kPlus, kMinus: audit.kMinus, noiseMultiplier: audit.noiseMultiplier };
+  const html = await renderReportHtml(doc);
+  await withOutputs([out], () => writeFilesAtomic(settings.out, { 'report.json': `${stringifyReportJson(report)}\n`, 'report.html': html }));
   return { audit, json };
 }

@@ -1,7 +1,7 @@
 /**
  * The run of `privkit audit mia` (loads tfjs): data, members, model, shadow runner with cache and
  * workers, the attacks, and the outputs (report.json, report.html, scores.csv), all written only once
- * everything has succeeded, each atomically.
+ * everything has succeeded, together (writeFilesAtomic).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,10 +19,14 @@ import {
   type MembershipAudit,
   type MembershipData,
 } from '../../mia/index.js';
-import { fileShadowRunner, writeReport } from '../../mia/node/index.js';
-import { loadDataset, loadModel, writeFileAtomic } from '../../src/node/index.js';
+import { fileShadowRunner } from '../../mia/node/index.js';
+import { loadDataset, loadModel } from '../../src/node/index.js';
+import { writeFilesAtomic } from '../../src/io/writeFilesAtomic.js';
+import { renderReportHtml, stringifyReportJson } from '../../mia/index.js';
 import { useBackend, type BackendChoice } from '../../src/index.js';
 import type { CliIo } from '../CliIo.js';
+import { barOutput } from './barOutput.js';
+import { probeOutputs, withOutputs } from './outputTargets.js';
 
 /** Validated settings of `privkit audit mia`. */
 export interface AuditMiaSettings {
@@ -131,14 +135,23 @@ export function readScoresFile(path: string): AttackData {
   return { numExamples: n, numClasses: target.k, labels: Int32Array.from(raw.labels as number[]), target: { views: [target.values] }, shadows };
 }
 
-function population(source: Extract<AuditMiaSettings['source'], { model: string }>): MembershipData {
+function population(source: Extract<AuditMiaSettings['source'], { model: string }>): { data: MembershipData; rows: number } {
   const d = source.data.startsWith('dataset:') ? loadDataset(source.data, { split: 'all', seed: 0 }) : loadDataset(source.data, { labelColumn: source.labelColumn });
   const n = d.y.length;
   const size = source.populationSize;
-  if (size === undefined) return d;
+  if (size === undefined) return { data: d, rows: n };
   if (size > n) throw new PrivkitError('INVALID_ARGUMENT', `--population-size must be at most the ${n} rows of --data; got ${size}.`);
   const per = d.x.length / n;
-  return { ...d, x: d.x.slice(0, size * per), y: d.y.slice(0, size) };
+  return { data: { ...d, x: d.x.slice(0, size * per), y: d.y.slice(0, size), ...(d.rows === undefined ? {} : { rows: d.rows.slice(0, size) }) }, rows: n };
+}
+
+/**
+ * The members inside the population: with `--population-size N`, a members file written for all of
+ * `--data` (train's members.txt) also lists rows in [N, rows of --data); those are outside the audit
+ * and dropped. Anything else (beyond the data, not an integer) stays, for membershipMask to refuse.
+ */
+function membersIn(members: number[], size: number, rows: number): number[] {
+  return members.filter((i) => !(Number.isInteger(i) && i >= size && i < rows));
 }
 
 function shadowProgress(io: CliIo, total: number, label: string): { saved(): void; stop(): void } {
@@ -150,7 +163,8 @@ function shadowProgress(io: CliIo, total: number, label: string): { saved(): voi
       stop: () => {},
     };
   }
-  const stream = { write: (s: string) => (io.stderr(s), true), isTTY: true, columns, cursorTo: () => true, clearLine: () => true, moveCursor: () => true } as unknown as NodeJS.WriteStream;
+  const write = barOutput((s) => io.stderr(s));
+  const stream = { write: (s: string) => (write(s), true), isTTY: true, columns, cursorTo: () => true, clearLine: () => true, moveCursor: () => true } as unknown as NodeJS.WriteStream;
   const bar = new cliProgress.SingleBar({ stream, format: `${label} [{bar}] {value}/{total} | {duration_formatted}`, hideCursor: false, clearOnComplete: false }, cliProgress.Presets.shades_classic);
   bar.start(total, 0);
   return {
@@ -164,12 +178,25 @@ function shadowProgress(io: CliIo, total: number, label: string): { saved(): voi
  * @param settings - validated flags.
  * @param io - progress goes to stderr.
  * @returns the audit (and the files written), or what a `--shard` run trained.
+ * @throws PrivkitError `IO_ERROR` naming `--out` or `--cache` when it cannot be written (checked by a
+ *   probe write before any shadow is trained; report.json, report.html and scores.csv are written all
+ *   or none), `BAD_DATA_FILE`, `BAD_MODEL_FILE`, `INVALID_ARGUMENT`.
  * @example
  * ```ts
  * const result = await runAuditMia(parseAuditMiaFlags(flags), io);
  * ```
  */
 export async function runAuditMia(settings: AuditMiaSettings, io: CliIo): Promise<AuditMiaResult> {
+  const { source } = settings;
+  const out = { flag: '--out', path: settings.out } as const;
+  const cache = 'scores' in source || source.cache === undefined ? undefined : ({ flag: '--cache', path: source.cache } as const);
+  const targets = cache === undefined ? [out] : [out, cache];
+  // A --shard run writes only into the cache.
+  probeOutputs('shard' in source && source.shard !== undefined ? targets.slice(1) : targets);
+  return withOutputs(targets, () => auditRun(settings, io));
+}
+
+async function auditRun(settings: AuditMiaSettings, io: CliIo): Promise<AuditMiaResult> {
   const { source } = settings;
   let audit: MembershipAudit;
   let reportSettings: Record<string, unknown>;
@@ -179,8 +206,8 @@ export async function runAuditMia(settings: AuditMiaSettings, io: CliIo): Promis
     reportSettings = { scores: source.scores, attacks: settings.attacks };
   } else {
     const backend = await useBackend(settings.backend);
-    const data = population(source);
-    const members = readMembers(settings.members);
+    const { data, rows } = population(source);
+    const members = membersIn(readMembers(settings.members), data.y.length, rows);
     membershipMask(members, data.y.length);
     const targetModel = await loadModel(source.model);
     const total = source.shard === undefined ? source.shadowModels : Math.ceil((source.shadowModels - source.shard.index) / source.shard.count);
@@ -248,8 +275,8 @@ export async function runAuditMia(settings: AuditMiaSettings, io: CliIo): Promis
     details: audit.attacks.map((a) => ({ name: a.name, balancedAccuracy: a.balancedAccuracy, perClass: a.perClass, roc: thinRoc(a.roc) })),
   };
   const csv = scoresCsv(audit);
-  await writeReport(settings.out, doc, json);
-  writeFileAtomic(join(settings.out, 'scores.csv'), csv);
+  // All three complete on disk, or (after a failed write) none of them touched.
+  writeFilesAtomic(settings.out, { 'report.json': `${stringifyReportJson(json)}\n`, 'report.html': await renderReportHtml(doc), 'scores.csv': csv });
   return { kind: 'audit', audit, summary, wrote: ['report.json', 'report.html', 'scores.csv'].map((f) => join(settings.out, f)) };
 }
 

@@ -4,6 +4,7 @@
  */
 import { demoSummary, formatDemoSummary, runDemo, type DemoResult } from '../../examples/demo.js';
 import type { CliIo } from '../CliIo.js';
+import { probeOutputs, withOutputs } from './outputTargets.js';
 
 /** Validated settings of `privkit demo`. */
 export interface DemoSettings {
@@ -13,17 +14,24 @@ export interface DemoSettings {
 }
 
 /**
- * Runs the demo; progress goes to `io.stderr` (a bar on a terminal), never to stdout.
+ * Runs the demo; progress goes to `io.stderr` (a bar on a terminal), never to stdout. `--out` and
+ * `--cache` are checked with a probe write first, and a file-system failure names its flag.
  * @param settings - validated flags.
  * @param io - output streams.
  * @returns the demo's result.
+ * @throws PrivkitError `IO_ERROR` naming `--out` or `--cache` when it cannot be written.
  * @example
  * ```ts
  * const result = await runDemoCommand({ quick: true, out: 'privkit-report', cache: '.privkit-cache' }, io);
  * ```
  */
 export async function runDemoCommand(settings: DemoSettings, io: CliIo): Promise<DemoResult> {
-  return runDemo({ quick: settings.quick, out: settings.out, cacheDir: settings.cache, io });
+  const targets = [
+    { flag: '--out', path: settings.out },
+    { flag: '--cache', path: settings.cache },
+  ];
+  probeOutputs(targets);
+  return withOutputs(targets, () => runDemo({ quick: settings.quick, out: settings.out, cacheDir: settings.cache, io }));
 }
 
 /**

@@ -4,6 +4,7 @@
  * message names the flag and its allowed range.
  */
 import type { AccountantKind } from '../../accountant/index.js';
+import { formatNumber } from './format.js';
 import { UsageError } from './UsageError.js';
 
 /** The allowed values of a numeric flag. */
@@ -20,7 +21,21 @@ export interface NumericFlagSpec {
   readonly minOpen?: boolean;
   /** Whether `max` itself is excluded. @defaultValue false */
   readonly maxOpen?: boolean;
+  /**
+   * Whether the value goes into float32 tensors (a learning rate, a clipping norm, a noise
+   * multiplier): then a non-zero value must also lie in [{@link FLOAT32_MIN_NORMAL},
+   * {@link FLOAT32_MAX}], since 1e-300 is 0 in float32 (training would silently do nothing) and 1e39 is
+   * infinite. @defaultValue false
+   */
+  readonly float32?: boolean;
 }
+
+/** The smallest positive normal float32, 2⁻¹²⁶ (IEEE 754 binary32). */
+export const FLOAT32_MIN_NORMAL = 2 ** -126;
+/** The largest finite float32, (2 − 2⁻²³)·2¹²⁷ (IEEE 754 binary32). */
+export const FLOAT32_MAX = (2 - 2 ** -23) * 2 ** 127;
+/** The float32 range as printed in messages (rounded inwards, so that a value printed is a value allowed). */
+const FLOAT32_RANGE = '[1.1755e-38, 3.4028e38]';
 
 /** The numeric flags of the `epsilon` and `noise` commands and their ranges. */
 export const FLAG_SPECS = Object.freeze({
@@ -51,6 +66,9 @@ const NUMBER_SYNTAX = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * ```
  */
 export function describeAllowed(spec: NumericFlagSpec): string {
+  if (spec.float32 === true && spec.min === 0) {
+    return `${spec.minOpen ? 'a number' : '0 or a number'} in ${FLOAT32_RANGE} (float32)`;
+  }
   if (spec.integer) {
     return spec.max >= Number.MAX_SAFE_INTEGER ? `an integer ≥ ${spec.min}` : `an integer in [${spec.min}, ${spec.max}]`;
   }
@@ -94,6 +112,10 @@ export function parseNumericFlag(spec: NumericFlagSpec, raw: string): number {
     const range = spec.integer && value > spec.max ? `an integer in [${spec.min}, ${spec.max}]` : describeRange(spec);
     throw new UsageError(`${spec.flag} must be ${range}; got ${raw}`, spec.flag);
   }
+  if (spec.float32 === true && value !== 0 && !(Math.abs(value) >= FLOAT32_MIN_NORMAL && Math.abs(value) <= FLOAT32_MAX)) {
+    const what = Math.abs(value) < FLOAT32_MIN_NORMAL ? 'which is 0 or denormal in float32' : 'which overflows float32';
+    throw new UsageError(`${spec.flag} must be ${describeAllowed(spec)}; got ${raw}, ${what}`, spec.flag);
+  }
   return value;
 }
 
@@ -130,4 +152,25 @@ export function parseAccountantFlag(raw: string | undefined): AccountantKind {
     throw new UsageError(`--accountant must be one of ${ACCOUNTANT_CHOICES.join(', ')}; got ${JSON.stringify(value)}`, '--accountant');
   }
   return match;
+}
+
+/**
+ * Checks that the noise's standard deviation σ·C is finite in float32 (each flag may be, and their
+ * product still overflow: noise of infinite spread makes every weight NaN).
+ * @param noiseMultiplier - σ (0 for a non-private run).
+ * @param maxGradNorm - C.
+ * @throws UsageError naming both flags when σ·C > {@link FLOAT32_MAX}.
+ * @example
+ * ```ts
+ * checkNoiseStd(1e20, 1e20); // throws: σ·C = 1e40
+ * ```
+ */
+export function checkNoiseStd(noiseMultiplier: number, maxGradNorm: number): void {
+  const std = noiseMultiplier * maxGradNorm;
+  if (std > FLOAT32_MAX) {
+    throw new UsageError(
+      `--noise-multiplier × --max-grad-norm (the noise's standard deviation) must be at most 3.4028e38 (float32); got ${formatNumber(noiseMultiplier)} × ${formatNumber(maxGradNorm)} = ${formatNumber(std)}`,
+      '--noise-multiplier',
+    );
+  }
 }

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { PrivkitError } from '../../accountant/index.js';
 import { renderReportHtml, type ReportDocument } from '../../mia/report/index.js';
 import { writeFileAtomic } from '../../src/node/index.js';
+import { probeOutputs, withOutputs } from './outputTargets.js';
 
 /** Validated settings of `privkit report`. */
 export interface ReportSettings {
@@ -85,13 +86,16 @@ export function reviveReportDocument(raw: unknown, path: string): ReportDocument
  * @param settings - the folder (or report.json) and an optional output file.
  * @returns the files and what the page holds.
  * @throws PrivkitError `BAD_DATA_FILE` for a missing or unreadable report.json or one without a
- *   report document; `INVALID_ARGUMENT` when a chart fails to render (nothing is written).
+ *   report document; `INVALID_ARGUMENT` when a chart fails to render (nothing is written);
+ *   `IO_ERROR` naming `--out` (or `<dir>`) when the page cannot be written.
  * @example
  * ```ts
  * await runReport({ source: 'privkit-report' });
  * ```
  */
 export async function runReport(settings: ReportSettings): Promise<ReportRunResult> {
+  const target = { flag: settings.out === undefined ? '<dir>' : '--out', path: settings.out ?? settings.source, kind: settings.out === undefined ? ('folder' as const) : ('file' as const) };
+  if (settings.out !== undefined) probeOutputs([target]);
   const isFile = existsSync(settings.source) && statSync(settings.source).isFile();
   const json = isFile ? settings.source : join(settings.source, 'report.json');
   if (!existsSync(json)) throw new PrivkitError('BAD_DATA_FILE', `${json} does not exist; give a folder written by privkit demo (or its report.json)`, { path: json });
@@ -105,6 +109,7 @@ export async function runReport(settings: ReportSettings): Promise<ReportRunResu
   const document = reviveReportDocument(record.document, json);
   const name = typeof record.html === 'string' && /^[\w.-]+\.html$/.test(record.html) ? record.html : 'index.html';
   const html = settings.out ?? join(dirname(json), name);
-  writeFileAtomic(html, await renderReportHtml(document));
+  const page = await renderReportHtml(document);
+  await withOutputs([{ ...target, path: html, kind: 'file' }], () => writeFileAtomic(html, page));
   return { json, html, sections: document.sections.length, charts: document.sections.reduce((a, s) => a + s.charts.length, 0) };
 }

@@ -3,10 +3,14 @@
  * accuracy of a model. Loaded lazily by the train command (it imports tfjs).
  */
 import * as tf from '@tensorflow/tfjs';
+import { PrivkitError } from '../../accountant/index.js';
 import { loadDataset, seededPermutation, type Dataset } from '../../src/node/index.js';
 
 /** The share of a CSV file's rows held out (after a seeded shuffle) as the test set. */
 export const CSV_TEST_FRACTION = 0.2;
+
+/** The fewest CSV rows `privkit train` takes: 5, so that the 20% test split holds at least one row. */
+export const MIN_CSV_ROWS = 5;
 
 /** Options of {@link loadTrainingData}. */
 export interface LoadTrainingDataOptions {
@@ -28,8 +32,10 @@ export interface TrainingData {
  * held out as the test set and the rest is the training set.
  * @param spec - `dataset:mnist`, `dataset:fashion-mnist` or a CSV path.
  * @param options - split seed and label column.
- * @returns the two sets (same example shape and class count).
- * @throws PrivkitError `BAD_DATA_FILE` for an unknown dataset or an unreadable or malformed file.
+ * @returns the two sets (same example shape and class count); each set's `rows` are its examples'
+ *   indices in `--data` (the index space of `audit mia --members`).
+ * @throws PrivkitError `BAD_DATA_FILE` for an unknown dataset, an unreadable or malformed file, or a
+ *   CSV file of fewer than {@link MIN_CSV_ROWS} rows (no test example to measure the model on).
  * @example
  * ```ts
  * const { train, test } = loadTrainingData('data.csv', { seed: 0, labelColumn: 'label' });
@@ -45,6 +51,13 @@ export function loadTrainingData(spec: string, options: LoadTrainingDataOptions)
   }
   const all = loadDataset(spec, { split: 'all', seed, labelColumn });
   const n = all.y.length;
+  if (n < MIN_CSV_ROWS) {
+    throw new PrivkitError(
+      'BAD_DATA_FILE',
+      `${spec}: privkit train needs at least ${MIN_CSV_ROWS} data rows (a ${CSV_TEST_FRACTION * 100}% test split of at least one row); got ${n}.`,
+      { path: spec },
+    );
+  }
   const testSize = Math.floor(n * CSV_TEST_FRACTION);
   const perm = seededPermutation(n, seed);
   return { train: subset(all, perm.subarray(testSize)), test: subset(all, perm.subarray(0, testSize)) };
@@ -54,11 +67,30 @@ function subset(data: Dataset, indices: Int32Array): Dataset {
   const size = exampleSize(data);
   const x = new Float32Array(indices.length * size);
   const y = new Int32Array(indices.length);
+  const rows = new Int32Array(indices.length);
   indices.forEach((src, i) => {
     x.set(data.x.subarray(src * size, (src + 1) * size), i * size);
     y[i] = data.y[src];
+    rows[i] = data.rows === undefined ? src : data.rows[src];
   });
-  return { ...data, x, y };
+  return { ...data, x, y, rows };
+}
+
+/**
+ * The `members.txt` of a training set: its rows in `--data` (see {@link loadTrainingData}), ascending,
+ * one per line, as `privkit audit mia --members` reads them.
+ * @param train - the training set.
+ * @returns the file's text.
+ * @throws PrivkitError `INTERNAL` when the set does not know its rows.
+ * @example
+ * ```ts
+ * writeFileSync('members.txt', membersText(train));
+ * ```
+ */
+export function membersText(train: Dataset): string {
+  if (train.rows === undefined) throw new PrivkitError('INTERNAL', `the training set of ${train.name} does not record its rows.`);
+  const rows = Int32Array.from(train.rows).sort();
+  return rows.length === 0 ? '' : `${rows.join('\n')}\n`;
 }
 
 function exampleSize(data: Dataset): number {

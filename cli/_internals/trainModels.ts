@@ -81,7 +81,9 @@ export function buildModel(kind: BuiltinModel, options: BuildModelOptions): tf.S
  * @param exampleShape - shape of one example of the data.
  * @param numClasses - classes of the data.
  * @throws UsageError (`INVALID_ARGUMENT`) naming both shapes when they differ (a `null` dimension of
- *   the model matches any size), or when the model does not have exactly one input and one output.
+ *   the model matches any size), when the model does not have exactly one input and one output, or
+ *   when its output is not a softmax (see {@link outputActivation}): the loss is categorical
+ *   cross-entropy on probabilities, and a linear output would train on meaningless "probabilities".
  * @example
  * ```ts
  * checkModelFitsData(await loadModel('model.json'), 'model.json', [28, 28, 1], 10);
@@ -106,6 +108,35 @@ export function checkModelFitsData(model: tf.LayersModel, path: string, exampleS
       '--model',
     );
   }
+  const { layer, activation } = outputActivation(model);
+  if (activation !== 'softmax') {
+    throw new UsageError(
+      `--model ${path} must output probabilities: its last layer "${layer}" has activation ${JSON.stringify(activation)}; ` +
+        `end it in activation 'softmax' (a Dense layer's, or a Softmax / Activation('softmax') layer)`,
+      '--model',
+    );
+  }
+}
+
+/**
+ * The layer that produces a model's (first) output and the activation it applies last: a layer's
+ * `activation` setting ("softmax", "linear", …), "softmax" for a Softmax layer, the inner model's for a
+ * nested model, and "none" for a layer with no activation (e.g. Flatten, Add).
+ * @param model - the model.
+ * @returns the layer's name and the activation.
+ * @example
+ * ```ts
+ * outputActivation(mlp); // { layer: 'dense_Dense2', activation: 'softmax' }
+ * ```
+ */
+export function outputActivation(model: tf.LayersModel): { layer: string; activation: string } {
+  // The layer behind the first output tensor (a Sequential's last layer).
+  const layer = (model.outputs[0] as unknown as { sourceLayer?: tf.layers.Layer }).sourceLayer ?? model.layers[model.layers.length - 1];
+  if (layer instanceof tf.LayersModel) return outputActivation(layer);
+  if (layer.getClassName() === 'Softmax') return { layer: layer.name, activation: 'softmax' };
+  const config = layer.getConfig() as { activation?: unknown };
+  const activation = typeof config.activation === 'string' ? config.activation : 'none';
+  return { layer: layer.name, activation };
 }
 
 /** A shape for messages: "[28, 28, 1]", with "?" for an unknown dimension. */

@@ -4,9 +4,12 @@
  */
 import { createFitProgress, type FitProgress, type FitProgressOptions } from '../../src/node/index.js';
 import type { CliIo } from '../CliIo.js';
+import { barOutput } from './barOutput.js';
 
 /**
- * The progress display of a training run, written through `io.stderr`.
+ * The progress display of a training run, written through `io.stderr` (on a terminal, without the
+ * bar's cursor jumps: see {@link barOutput}). Call `stop()` before anything else is written to stderr,
+ * in particular before a failure is reported.
  * @example
  * ```ts
  * const progress = createTrainProgress(io, { totalSteps, epochs, delta, epsilon: () => priv.getEpsilon(delta) });
@@ -14,5 +17,6 @@ import type { CliIo } from '../CliIo.js';
  * ```
  */
 export function createTrainProgress(io: CliIo, options: FitProgressOptions): FitProgress {
-  return createFitProgress((s) => io.stderr(s), io.stderrTerminal?.columns, options);
+  const columns = io.stderrTerminal?.columns;
+  return createFitProgress(columns === undefined ? (s) => io.stderr(s) : barOutput((s) => io.stderr(s)), columns, options);
 }

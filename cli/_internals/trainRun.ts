@@ -1,19 +1,34 @@
 /**
- * The work of `privkit train`, on validated settings: load the data, start the backend, build or load
- * the model, train it with DP-SGD through the public API (`makePrivate` + `fit`), measure it on the
- * test set, and only then write the output folder. Loaded lazily by the train command, so that the
- * other commands never pay for importing tfjs.
+ * The work of `privkit train`, on validated settings: check that `--out` can be written, load the
+ * data, start the backend, build or load the model, train it with DP-SGD through the public API
+ * (`makePrivate` + `fit`), measure it on the test set, and only then write the output folder, as one
+ * unit. Loaded lazily by the train command, so that the other commands never pay for importing tfjs.
  */
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import { makePrivate, useBackend, type AccountantKind, type ActiveBackend, type BackendChoice } from '../../src/index.js';
-import { loadModel, saveModel, writeFileAtomic } from '../../src/node/index.js';
+import { loadModel } from '../../src/node/index.js';
+import { modelFolderFiles } from '../../src/io/fileModelIO.js';
+import { foreignEntries, writeFolderAtomic } from '../../src/io/writeFolderAtomic.js';
 import type { CliIo } from '../CliIo.js';
+import { divergedError } from './divergedError.js';
 import { jsonLine } from './format.js';
-import { loadTrainingData, testAccuracy, toTensors } from './trainData.js';
+import { probeOutputs, withOutputs } from './outputTargets.js';
+import { loadTrainingData, membersText, testAccuracy, toTensors } from './trainData.js';
 import { buildModel, checkModelFitsData, type BuiltinModel } from './trainModels.js';
 import { createTrainProgress } from './trainProgress.js';
 import { UsageError } from './UsageError.js';
+
+/** The files of a `privkit train` output folder. */
+export const TRAIN_OUTPUT_FILES: readonly string[] = Object.freeze(['model.json', 'weights.bin', 'privacy.json', 'members.txt']);
+
+/** What an existing `--out` may hold to be replaced: train's files, and temporary files of an interrupted earlier save. */
+function replaceable(name: string): boolean {
+  return TRAIN_OUTPUT_FILES.includes(name) || /\.tmp-\d+-\d+$/.test(name);
+}
+
+/** The one stderr line of a successful run with `--seed` (besides progress). */
+export const SEEDED_WARNING = 'privkit: warning: --seed makes noise and batch sampling reproducible; a seeded run is not for release\n';
 
 /** The optimizers `privkit train` offers. */
 export type TrainOptimizer = 'sgd' | 'adam';
@@ -57,6 +72,10 @@ export interface PrivacyRecord {
   readonly maxGradNorm: number;
   /** Fraction of test examples classified correctly; NaN (written `null`) without test examples. */
   readonly testAccuracy: number;
+  /** "secure" (CSPRNG noise and batches) or "seeded" (`--seed` given: reproducible, not for release). */
+  readonly randomness: 'secure' | 'seeded';
+  /** SHA-256 of weights.bin (lowercase hex), so that a reader can check the weights belong to this record. */
+  readonly weightsSha256: string;
 }
 
 /** What a run did, for the human summary. */
@@ -73,20 +92,34 @@ export interface TrainReport {
 const MAX_PHYSICAL_BATCH_SIZE = 512;
 
 /**
- * Runs the training and writes `<out>/model.json`, `<out>/weights.bin`, then `<out>/privacy.json`
- * (atomically, last). Nothing is written to `out` before training and evaluation have succeeded.
+ * Runs the training and writes `<out>` as one unit (writeFolderAtomic): model.json, weights.bin,
+ * privacy.json (with the SHA-256 of weights.bin) and members.txt (the training rows of `--data`).
+ * `--out` is checked with a probe write before anything else; nothing is written to it before
+ * training and evaluation have succeeded, and a failed write leaves it as it was.
  * @param settings - validated flags.
- * @param io - progress goes to `io.stderr`; nothing is written to stdout.
+ * @param io - progress (and, with a seed, one warning line) goes to `io.stderr`; nothing to stdout.
  * @returns the report.
  * @throws UsageError (`INVALID_ARGUMENT`) for a batch size above the training-set size, `cnn` on
- *   non-image data, or a model that does not fit the data; PrivkitError `BAD_DATA_FILE`,
- *   `BAD_MODEL_FILE`, `UNREACHABLE_TARGET` (calibration), `BUDGET_EXCEEDED` (fit), `BACKEND_UNAVAILABLE`.
+ *   non-image data, a model that does not fit the data or does not output probabilities, an `--out`
+ *   holding other files, or training that diverged (naming the flags); PrivkitError `BAD_DATA_FILE`,
+ *   `BAD_MODEL_FILE`, `UNSUPPORTED_LAYER`, `IO_ERROR` (`--out` cannot be written), `UNREACHABLE_TARGET`
+ *   (calibration), `BUDGET_EXCEEDED` (fit), `BACKEND_UNAVAILABLE`.
  * @example
  * ```ts
  * const report = await runTraining(settings, io);
  * ```
  */
 export async function runTraining(settings: TrainSettings, io: CliIo): Promise<TrainReport> {
+  const out = { flag: '--out', path: settings.out } as const;
+  probeOutputs([out]);
+  const foreign = foreignEntries(settings.out, replaceable);
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 3).map((n) => JSON.stringify(n)).join(', ') + (foreign.length > 3 ? `, … (${foreign.length} in all)` : '');
+    throw new UsageError(
+      `--out must be a new folder or one written by privkit train (holding only ${TRAIN_OUTPUT_FILES.join(', ')}); ${JSON.stringify(settings.out)} also holds ${shown}`,
+      '--out',
+    );
+  }
   const { train, test } = loadTrainingData(settings.data, { seed: settings.seed ?? 0, labelColumn: settings.labelColumn });
   const datasetSize = train.y.length;
   if (settings.batchSize > datasetSize) {
@@ -122,14 +155,16 @@ export async function runTraining(settings: TrainSettings, io: CliIo): Promise<T
       ...(targetEpsilon === undefined ? { noiseMultiplier: (settings.noise as { noiseMultiplier: number }).noiseMultiplier } : { targetEpsilon, delta, epochs }),
       ...(settings.seed === undefined ? {} : { seed: settings.seed }),
     });
+    // Everything that can be refused cheaply has been: from here on the run trains.
+    if (settings.seed !== undefined) io.stderr(SEEDED_WARNING);
+    const { x, y } = toTensors(train);
+    let steps: number;
     const progress = createTrainProgress(io, {
       totalSteps: Math.ceil(epochs / sampleRate), // fit's own step count
       epochs,
       delta,
       epsilon: () => priv.getEpsilon(delta),
     });
-    const { x, y } = toTensors(train);
-    let steps: number;
     try {
       const history = await priv.fit(x, y, {
         epochs,
@@ -139,10 +174,13 @@ export async function runTraining(settings: TrainSettings, io: CliIo): Promise<T
         callbacks: progress.callbacks,
       });
       steps = history.steps;
+    } catch (e) {
+      throw divergedError(e, { learningRate: settings.learningRate, maxGradNorm: settings.maxGradNorm, noiseMultiplier: priv.noiseMultiplier });
     } finally {
       progress.stop();
       tf.dispose([x, y]);
     }
+    const files = await modelFolderFiles(model);
     const privacy: PrivacyRecord = {
       epsilon: priv.getEpsilon(delta),
       delta,
@@ -152,10 +190,13 @@ export async function runTraining(settings: TrainSettings, io: CliIo): Promise<T
       accountant: settings.accountant,
       maxGradNorm: settings.maxGradNorm,
       testAccuracy: await testAccuracy(model, test),
+      randomness: priv.randomness,
+      weightsSha256: createHash('sha256').update(files['weights.bin']).digest('hex'),
     };
-    // Training succeeded: only now touch the output folder; privacy.json last marks it complete.
-    await saveModel(model, settings.out);
-    writeFileAtomic(join(settings.out, 'privacy.json'), privacyJson(privacy));
+    // Training succeeded: only now touch the output folder, and all of it at once.
+    await withOutputs([out], () =>
+      writeFolderAtomic(settings.out, { ...files, 'privacy.json': privacyJson(privacy), 'members.txt': membersText(train) }, { replaceable }),
+    );
     return { privacy, modelName, trainSize: datasetSize, testSize: test.y.length, backend };
   } finally {
     optimizer.dispose();
@@ -173,6 +214,6 @@ export async function runTraining(settings: TrainSettings, io: CliIo): Promise<T
  * ```
  */
 export function privacyJson(privacy: PrivacyRecord): string {
-  const { epsilon, delta, noiseMultiplier, sampleRate, steps, accountant, maxGradNorm, testAccuracy: accuracy } = privacy;
-  return jsonLine({ epsilon, delta, noiseMultiplier, sampleRate, steps, accountant, maxGradNorm, testAccuracy: accuracy });
+  const { epsilon, delta, noiseMultiplier, sampleRate, steps, accountant, maxGradNorm, testAccuracy: accuracy, randomness, weightsSha256 } = privacy;
+  return jsonLine({ epsilon, delta, noiseMultiplier, sampleRate, steps, accountant, maxGradNorm, testAccuracy: accuracy, randomness, weightsSha256 });
 }

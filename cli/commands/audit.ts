@@ -13,7 +13,7 @@ import type { AuditMiaSettings } from '../_internals/auditMiaRun.js';
 import type { AuditDpSettings } from '../_internals/auditDpRun.js';
 import type { AuditCanarySettings } from '../_internals/auditCanaryRun.js';
 import { deltaOption } from '../_internals/commonOptions.js';
-import { FLAG_SPECS, requireNumericFlag } from '../_internals/parseOptions.js';
+import { FLAG_SPECS, checkNoiseStd, requireNumericFlag } from '../_internals/parseOptions.js';
 
 /** The flags of `privkit audit mia`, as commander stores them (raw strings). */
 export interface AuditMiaFlags {
@@ -47,7 +47,7 @@ export const AUDIT_MIA_FLAG_SPECS = Object.freeze({
   shadowModels: { flag: '--shadow-models', integer: true, min: 1, max: 4096 },
   epochs: { flag: '--epochs', integer: true, min: 1, max: 100_000 },
   batchSize: { flag: '--batch-size', integer: true, min: 1, max: 1_000_000 },
-  learningRate: { flag: '--learning-rate', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
+  learningRate: { flag: '--learning-rate', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true, float32: true },
   populationSize: { flag: '--population-size', integer: true, min: 2, max: 100_000_000 },
   jobs: { flag: '--jobs', integer: true, min: 1, max: 256 },
   seed: { flag: '--seed', integer: true, min: 0, max: 2 ** 32 - 1 },
@@ -94,16 +94,26 @@ export function parseAuditMiaFlags(flags: AuditMiaFlags): AuditMiaSettings {
           if (name === undefined) throw new UsageError(`--attack must be all or a comma-separated list of ${AUDIT_ATTACKS.join(', ')}; got ${JSON.stringify(a)}`, '--attack');
           return name;
         });
+  const repeated = attacks.find((a, i) => attacks.indexOf(a) !== i);
+  if (repeated !== undefined) throw new UsageError(`--attack must list each attack once; got ${repeated} twice in ${JSON.stringify(attackRaw)}`, '--attack');
   const members = existingFile(requireString(flags.members, '--members', 'a text file with one 0-based row index per line (the target\'s training rows)'), '--members');
+  const shadowModels = numeric(s.shadowModels, flags.shadowModels, AUDIT_MIA_DEFAULTS.shadowModels);
   let shard: { index: number; count: number } | undefined;
   if (flags.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(flags.shard);
-    if (m === null || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) {
-      throw new UsageError(`--shard must be i/n with 0 ≤ i < n, e.g. 0/4; got ${JSON.stringify(flags.shard)}`, '--shard');
+    const index = m === null ? NaN : Number(m[1]);
+    const count = m === null ? NaN : Number(m[2]);
+    // Shard i trains the shadows ≡ i (mod n): with n above the shadow count some shards would train nothing.
+    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index >= count || count > shadowModels) {
+      throw new UsageError(
+        `--shard must be i/n with 0 ≤ i < n ≤ --shadow-models (${shadowModels}), i and n integers, e.g. 0/4; got ${JSON.stringify(flags.shard)}`,
+        '--shard',
+      );
     }
-    shard = { index: Number(m[1]), count: Number(m[2]) };
+    shard = { index, count };
     if (flags.cache === undefined) throw new UsageError('--shard needs --cache: the shard\'s shadows go to the shared cache for a final run to use', '--shard');
   }
+  if (flags.cache === '') throw new UsageError('--cache must name a folder; got an empty string', '--cache');
   const optimizer = flags.optimizer ?? AUDIT_MIA_DEFAULTS.optimizer;
   if (optimizer !== 'adam' && optimizer !== 'sgd') throw new UsageError(`--optimizer must be adam or sgd; got ${JSON.stringify(optimizer)}`, '--optimizer');
   const backend = BACKENDS.find((b) => b === (flags.backend ?? 'auto'));
@@ -129,7 +139,7 @@ export function parseAuditMiaFlags(flags: AuditMiaFlags): AuditMiaSettings {
       data,
       labelColumn: flags.labelColumn ?? 'label',
       populationSize: flags.populationSize === undefined ? undefined : parseNumericFlag(s.populationSize, flags.populationSize),
-      shadowModels: numeric(s.shadowModels, flags.shadowModels, AUDIT_MIA_DEFAULTS.shadowModels),
+      shadowModels,
       train: {
         epochs: numeric(s.epochs, flags.epochs, AUDIT_MIA_DEFAULTS.epochs),
         batchSize: numeric(s.batchSize, flags.batchSize, AUDIT_MIA_DEFAULTS.batchSize),
@@ -181,7 +191,7 @@ Example:
     .addOption(new Option('--batch-size <B>', `shadow training batch size, ${describeAllowed(s.batchSize)}`).default(String(d.batchSize)))
     .addOption(new Option('--learning-rate <L>', `shadow learning rate, ${describeAllowed(s.learningRate)}`).default(String(d.learningRate)))
     .addOption(new Option('--optimizer <name>', 'shadow optimizer: adam or sgd').default(d.optimizer))
-    .addOption(new Option('--population-size <N>', `use only the first N rows of --data, ${describeAllowed(s.populationSize)} (default: all)`))
+    .addOption(new Option('--population-size <N>', `use only the first N rows of --data, ${describeAllowed(s.populationSize)} (default: all); members listed beyond them are left out`))
     .addOption(new Option('--jobs <N>', `worker threads training shadows at once, ${describeAllowed(s.jobs)}`).default(String(d.jobs)))
     .addOption(new Option('--cache <dir>', 'shadow-model cache: finished shadows are kept and reused (resume, other attacks, --shard)'))
     .addOption(new Option('--shard <i/n>', 'train only shadows with index ≡ i (mod n) into --cache and exit (spread shadows over machines)'))
@@ -206,9 +216,9 @@ Many machines: run "privkit audit mia ... --cache shared/ --shard i/n" for i = 0
 Kubernetes Indexed Job, a Slurm array or GNU parallel), then once without --shard to attack.
 
 Example:
-  $ privkit audit mia --model runs/mnist --data dataset:mnist --population-size 2000 \\
-      --members runs/mnist/members.txt --attack lira,loss --shadow-models 16 --jobs 2 \\
-      --cache .privkit-cache --out audit --json`,
+  $ privkit audit mia --model runs/mnist --data dataset:mnist --members runs/mnist/members.txt \\
+      --attack lira,loss --shadow-models 16 --jobs 2 --cache .privkit-cache --out audit --json
+(runs/mnist as "privkit train --help" writes it: its members.txt lists the 8,000 training rows.)`,
     )
     .action(async (flags: AuditMiaFlags) => {
       const settings = parseAuditMiaFlags(flags);
@@ -244,8 +254,8 @@ export interface AuditDpFlags {
 
 const DP_SPECS = Object.freeze({
   canaries: { flag: '--canaries', integer: true, min: 2, max: 1_000_000 },
-  noiseMultiplier: { flag: '--noise-multiplier', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
-  maxGradNorm: { flag: '--max-grad-norm', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
+  noiseMultiplier: { flag: '--noise-multiplier', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true, float32: true },
+  maxGradNorm: { flag: '--max-grad-norm', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true, float32: true },
 } as const satisfies Record<string, NumericFlagSpec>);
 
 /**
@@ -278,6 +288,8 @@ export function parseAuditDpFlags(flags: AuditDpFlags): AuditDpSettings {
   if (optimizer !== 'adam' && optimizer !== 'sgd') throw new UsageError(`--optimizer must be adam or sgd; got ${JSON.stringify(optimizer)}`, '--optimizer');
   const backend = BACKENDS.find((b) => b === (flags.backend ?? 'auto'));
   if (backend === undefined) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(flags.backend)}`, '--backend');
+  const maxGradNorm = numeric(DP_SPECS.maxGradNorm, flags.maxGradNorm, 1);
+  if (noise.noiseMultiplier !== undefined) checkNoiseStd(noise.noiseMultiplier, maxGradNorm);
   return {
     data,
     labelColumn: flags.labelColumn ?? 'label',
@@ -290,7 +302,7 @@ export function parseAuditDpFlags(flags: AuditDpFlags): AuditDpSettings {
     batchSize: numeric(AUDIT_MIA_FLAG_SPECS.batchSize, flags.batchSize, 256),
     learningRate: numeric(AUDIT_MIA_FLAG_SPECS.learningRate, flags.learningRate, 0.5),
     optimizer,
-    maxGradNorm: numeric(DP_SPECS.maxGradNorm, flags.maxGradNorm, 1),
+    maxGradNorm,
     seed: numeric(AUDIT_MIA_FLAG_SPECS.seed, flags.seed, 0),
     backend,
     out,
@@ -402,6 +414,11 @@ export function parseAuditCanaryFlags(flags: AuditCanaryFlags): AuditCanarySetti
   }
   if (flags.noiseMultiplier !== undefined && flags.targetEpsilon !== undefined) throw new UsageError('give either --noise-multiplier or --target-epsilon, not both', '--noise-multiplier');
   const privateRun = flags.noiseMultiplier !== undefined || flags.targetEpsilon !== undefined;
+  if (!privateRun && flags.delta !== undefined) {
+    throw new UsageError('--delta is the δ of DP training: give --noise-multiplier or --target-epsilon with it (or drop it for a non-private run)', '--delta');
+  }
+  const canaryMaxGradNorm = numeric(DP_SPECS.maxGradNorm, flags.maxGradNorm, 1);
+  if (flags.noiseMultiplier !== undefined) checkNoiseStd(parseNumericFlag(DP_SPECS.noiseMultiplier, flags.noiseMultiplier), canaryMaxGradNorm);
   const backend = BACKENDS.find((b) => b === (flags.backend ?? 'auto'));
   if (backend === undefined) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(flags.backend)}`, '--backend');
   return {
@@ -420,7 +437,7 @@ export function parseAuditCanaryFlags(flags: AuditCanaryFlags): AuditCanarySetti
               ? { noiseMultiplier: parseNumericFlag(DP_SPECS.noiseMultiplier, flags.noiseMultiplier) }
               : { targetEpsilon: parseNumericFlag(FLAG_SPECS.targetEpsilon, flags.targetEpsilon as string) }),
             delta: requireNumericFlag(FLAG_SPECS.delta, flags.delta),
-            maxGradNorm: numeric(DP_SPECS.maxGradNorm, flags.maxGradNorm, 1),
+            maxGradNorm: canaryMaxGradNorm,
           },
         }
       : {}),

@@ -9,7 +9,7 @@ import type { BackendChoice } from '../../src/index.js';
 import type { CliIo } from '../CliIo.js';
 import { accountantOption, deltaOption, jsonOption } from '../_internals/commonOptions.js';
 import { formatFourDecimals, formatNumber } from '../_internals/format.js';
-import { FLAG_SPECS, describeAllowed, parseAccountantFlag, parseNumericFlag, requireNumericFlag, type NumericFlagSpec } from '../_internals/parseOptions.js';
+import { FLAG_SPECS, checkNoiseStd, describeAllowed, parseAccountantFlag, parseNumericFlag, requireNumericFlag, type NumericFlagSpec } from '../_internals/parseOptions.js';
 import type { TrainOptimizer, TrainReport, TrainSettings } from '../_internals/trainRun.js';
 import { UsageError } from '../_internals/UsageError.js';
 
@@ -37,10 +37,11 @@ export interface TrainFlags {
 export const TRAIN_FLAG_SPECS = Object.freeze({
   epochs: FLAG_SPECS.epochs,
   batchSize: FLAG_SPECS.batchSize,
-  learningRate: { flag: '--learning-rate', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
-  maxGradNorm: { flag: '--max-grad-norm', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
+  // These three go into float32 tensors: a non-zero value must be a normal float32.
+  learningRate: { flag: '--learning-rate', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true, float32: true },
+  maxGradNorm: { flag: '--max-grad-norm', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true, float32: true },
   // σ = 0 is allowed here (a non-private baseline, ε = ∞), unlike in `epsilon`.
-  noiseMultiplier: { flag: '--noise-multiplier', integer: false, min: 0, max: Infinity, maxOpen: true },
+  noiseMultiplier: { flag: '--noise-multiplier', integer: false, min: 0, max: Infinity, maxOpen: true, float32: true },
   targetEpsilon: FLAG_SPECS.targetEpsilon,
   delta: FLAG_SPECS.delta,
   seed: { flag: '--seed', integer: true, min: 0, max: 2 ** 32 - 1 },
@@ -57,7 +58,7 @@ const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const satisfies
  * @param flags - raw flags.
  * @returns the settings for runTraining.
  * @throws UsageError naming the flag and its allowed values, for a missing, malformed, out-of-range
- *   or conflicting flag (`--noise-multiplier` and `--target-epsilon`: exactly one).
+ *   or conflicting flag (`--noise-multiplier` and `--target-epsilon`: exactly one; σ·C finite in float32).
  * @example
  * ```ts
  * parseTrainFlags({ data: 'dataset:mnist', model: 'cnn', epochs: '1', batchSize: '256', learningRate: '0.1',
@@ -73,6 +74,7 @@ export function parseTrainFlags(flags: TrainFlags): TrainSettings {
   const optimizer = parseChoice('--optimizer', OPTIMIZER_CHOICES, flags.optimizer ?? 'sgd');
   const maxGradNorm = requireNumericFlag(TRAIN_FLAG_SPECS.maxGradNorm, flags.maxGradNorm);
   const noise = parseNoiseFlags(flags);
+  if ('noiseMultiplier' in noise) checkNoiseStd(noise.noiseMultiplier, maxGradNorm);
   const delta = requireNumericFlag(TRAIN_FLAG_SPECS.delta, flags.delta);
   const accountant = parseAccountantFlag(flags.accountant);
   const backend = parseChoice('--backend', BACKEND_CHOICES, flags.backend ?? 'auto');
@@ -121,7 +123,7 @@ function parseNoiseFlags(flags: TrainFlags): TrainSettings['noise'] {
  * The human summary, e.g.
  * "Trained mlp on data.csv with DP-SGD: 320 training examples, 24 steps (q = 0.125), σ = 1, C = 1 (wasm backend)
  *  ε = 2.1345 at δ = 1e-05 (RDP); test accuracy 0.9625 on 80 held-out examples
- *  Wrote out/model.json, out/weights.bin and out/privacy.json".
+ *  Wrote out/model.json, out/weights.bin, out/privacy.json and out/members.txt".
  * @param report - what runTraining returned.
  * @param settings - the run's settings.
  * @returns three lines, each ending in a newline.
@@ -138,7 +140,7 @@ export function formatTrainReport(report: TrainReport, settings: TrainSettings):
     `Trained ${report.modelName} on ${settings.data} with DP-SGD: ${report.trainSize} training examples, ${p.steps} steps ` +
     `(q = ${formatNumber(p.sampleRate)}), σ = ${formatNumber(p.noiseMultiplier)}, C = ${formatNumber(p.maxGradNorm)} (${report.backend} backend)\n` +
     `ε = ${formatFourDecimals(p.epsilon)} at δ = ${formatNumber(p.delta)} (${p.accountant.toUpperCase()}); ${accuracy}\n` +
-    `Wrote ${out}/model.json, ${out}/weights.bin and ${out}/privacy.json\n`
+    `Wrote ${out}/model.json, ${out}/weights.bin, ${out}/privacy.json and ${out}/members.txt\n`
   );
 }
 
@@ -171,8 +173,8 @@ export function addTrainCommand(program: Command, io: CliIo): Command {
     .addOption(deltaOption())
     .addOption(accountantOption())
     .addOption(new Option('--backend <name>', `tfjs backend: ${BACKEND_CHOICES.join(', ')} (auto: tensorflow if installed, else wasm, else cpu)`).default('auto'))
-    .addOption(new Option('--seed <S>', `seed of the noise, the batch sampling, the initial weights and the data split, ${describeAllowed(s.seed)} (default: random noise, split seed 0)`))
-    .addOption(new Option('--out <dir>', 'output folder: model.json, weights.bin, privacy.json, written only after training succeeded (required)'))
+    .addOption(new Option('--seed <S>', `seed of the noise, the batch sampling, the initial weights and the data split, ${describeAllowed(s.seed)}: a reproducible experiment, not for release (default: secure randomness, split seed 0)`))
+    .addOption(new Option('--out <dir>', 'output folder: model.json, weights.bin, privacy.json, members.txt, written as one unit after training succeeded (required)'))
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -180,16 +182,27 @@ export function addTrainCommand(program: Command, io: CliIo): Command {
 Models: mlp = [Flatten →] Dense(128, relu) → Dense(classes, softmax); cnn = the tanh CNN of
 Papernot et al. 2021 (Conv2D 16 8×8/2 same → MaxPool 2/1 → Conv2D 32 4×4/2 valid → MaxPool 2/1 →
 Dense 32 → Dense classes, softmax). A model.json must take the data's example shape and output
-one softmax probability per class. Loss: categorical cross-entropy.
+one softmax probability per class (its last layer's activation is softmax; a linear or sigmoid
+output is refused). Loss: categorical cross-entropy.
 
+Data: a CSV file has a header row, numeric features and labels that are class indices 0…K−1
+(every class present) or class names, 2 ≤ K ≤ 10000, and at least 5 rows.
 Test set: dataset:NAME uses the dataset's own test split (shuffled by --seed). For a CSV file, all
 rows are loaded and a seeded 20% (rounded down, by --seed, default 0) is held out as the test set;
 the other 80% are the N training examples.
 
 Sampling: each step draws a Poisson batch (every example joins with probability q = B/N).
-Output: <dir>/model.json and weights.bin, then <dir>/privacy.json
-  {"epsilon", "delta", "noiseMultiplier", "sampleRate", "steps", "accountant", "maxGradNorm", "testAccuracy"};
---json prints the same object as one line. Progress goes to stderr (a bar on a terminal).
+Randomness: without --seed, noise and batches come from the system's secure generator; with --seed
+they are reproducible (and predictable to anyone who knows the seed): a warning says so on stderr.
+Output: <dir> is replaced as one unit (a new folder written beside it, then renamed into place; an
+existing <dir> must hold only files train writes):
+  model.json and weights.bin (the model);
+  privacy.json {"epsilon", "delta", "noiseMultiplier", "sampleRate", "steps", "accountant",
+  "maxGradNorm", "testAccuracy", "randomness" ("secure" or "seeded"), "weightsSha256"};
+  members.txt: the training rows (0-based row indices of --data, one per line; for dataset:NAME
+  rows of the dataset as "audit mia --data dataset:NAME" reads it), for "privkit audit mia
+  --members". It tells exactly who trained the model: do not publish it with the model.
+--json prints the privacy.json object as one line. Progress goes to stderr (a bar on a terminal).
 
 Exit status: 0 success, 2 bad or missing flag, bad data or model file, 3 target ε unreachable
 or budget exceeded, 1 other failure.

@@ -80,7 +80,7 @@ describe('privkit audit canary', () => {
     [['--canary', 'pin {d7}', '--exposure', 'interpolation'], /1e6|10⁶|extrapolation/],
   ])('refuses %j with exit code 2 (or 2 from the library) and writes nothing', async (bad, message) => {
     const out = join(dir, `canary-bad-${bad.length}`);
-    const r = await runCli(['audit', 'canary', '--text', corpus, '--epochs', '1', '--canary', 'x {d2}', ...bad, '--backend', 'cpu', '--out', out]);
+    const r = await runCli(['audit', 'canary', '--text', corpus, '--epochs', '1', ...bad, '--backend', 'cpu', '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(existsSync(join(out, 'report.json'))).toBe(false);

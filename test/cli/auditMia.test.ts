@@ -330,14 +330,23 @@ describe('privkit audit mia --model (shadow models on dataset:mnist)', () => {
     expect(existsSync(cache) ? shadowFolders(cache).size : 0).toBe(0);
   });
 
-  it('a member index beyond --population-size → exit 2 before any training', async () => {
+  it('a member index beyond the rows of --data → exit 2 before any training', async () => {
     const out = fresh();
     const argv = modelArgs(fresh('cache'), out);
-    argv[argv.indexOf('--members') + 1] = writeMembers(join(dir, 'beyond.txt'), [0, 1, 200]);
+    argv[argv.indexOf('--members') + 1] = writeMembers(join(dir, 'beyond.txt'), [0, 1, 10_000]);
     const r = await runCli(argv);
-    expectUsageError(r, 'must be an integer in [0, 199] (the data has 200 rows); got 200');
+    expectUsageError(r, 'must be an integer in [0, 199] (the data has 200 rows); got 10000');
     expect(progressLines(r.stderr)).toEqual([]);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('members in --data but beyond --population-size are left out (train\'s members.txt covers all rows)', async () => {
+    const reference = await unshardedReference();
+    const argv = modelArgs(referenceCache, fresh());
+    argv[argv.indexOf('--members') + 1] = writeMembers(join(dir, 'wider.txt'), [...Array.from({ length: 100 }, (_, i) => i), 200, 5000, 9999]);
+    const r = await runCli(argv);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(reference.stdout); // the same 100 members, the same cached shadows
   });
 
   it('--shard 0/2 and 1/2 fill one cache; a final run trains nothing and matches an unsharded run', async () => {

@@ -14,7 +14,7 @@ import { EXIT, exitCodeFor } from '../../cli/_internals/exitCodes.js';
 import { loadModel, saveModel } from '../../src/node/index.js';
 import { expectOneLine, expectUsageError, parseJsonLine, runCli, withFlag, withoutFlag, type CliResult } from './runCli.js';
 
-const PRIVACY_KEYS = ['epsilon', 'delta', 'noiseMultiplier', 'sampleRate', 'steps', 'accountant', 'maxGradNorm', 'testAccuracy'];
+const PRIVACY_KEYS = ['epsilon', 'delta', 'noiseMultiplier', 'sampleRate', 'steps', 'accountant', 'maxGradNorm', 'testAccuracy', 'randomness', 'weightsSha256'];
 
 let dir: string;
 let csv: string;
@@ -176,7 +176,7 @@ describe('privkit train usage errors: exit 2, empty stdout, one stderr line, --o
     { name: '--epochs -1', edit: (a) => withFlag(a, '--epochs', '-1'), mention: '--epochs must be a finite number > 0' },
     { name: '--learning-rate 0', edit: (a) => withFlag(a, '--learning-rate', '0'), mention: '--learning-rate' },
     { name: '--max-grad-norm inf', edit: (a) => withFlag(a, '--max-grad-norm', '1e999'), mention: '--max-grad-norm' },
-    { name: '--noise-multiplier -1', edit: (a) => withFlag(a, '--noise-multiplier', '-1'), mention: '--noise-multiplier must be a finite number ≥ 0' },
+    { name: '--noise-multiplier -1', edit: (a) => withFlag(a, '--noise-multiplier', '-1'), mention: '--noise-multiplier must be 0 or a number in [1.1755e-38, 3.4028e38] (float32); got -1' },
     { name: '--seed 1.5', edit: (a) => withFlag(a, '--seed', '1.5'), mention: '--seed' },
     { name: 'dataset:foo (BAD_DATA_FILE)', edit: (a) => withFlag(a, '--data', 'dataset:foo'), mention: 'dataset:foo' },
     { name: 'a missing CSV file (BAD_DATA_FILE)', edit: (a) => withFlag(a, '--data', join(dir, 'missing.csv')), mention: 'missing.csv' },
@@ -214,13 +214,14 @@ describe('privkit train usage errors: exit 2, empty stdout, one stderr line, --o
 });
 
 describe('privkit train output streams', () => {
-  it('--json: stdout is exactly one JSON line while one progress line per epoch goes to stderr', async () => {
+  it('--json: stdout is exactly one JSON line while the seed warning and one progress line per epoch go to stderr', async () => {
     const r = await runWith([...csvArgs(), '--out', freshOut()], false);
     expect(r.code).toBe(0);
     expect(Object.keys(parseJsonLine(r.stdout))).toEqual(PRIVACY_KEYS);
     const lines = r.stderr.trimEnd().split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[2]).toMatch(/^epoch 3\/3: step 24\/24, loss \d+\.\d{4}, ε \d+\.\d{4} \(δ = 1e-05\)$/);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe('privkit: warning: --seed makes noise and batch sampling reproducible; a seeded run is not for release');
+    expect(lines[3]).toMatch(/^epoch 3\/3: step 24\/24, loss \d+\.\d{4}, ε \d+\.\d{4} \(δ = 1e-05\)$/);
   });
 
   it('on a terminal: a progress bar on stderr (step/total, loss, ε); stdout still one JSON line', async () => {
@@ -233,13 +234,14 @@ describe('privkit train output streams', () => {
 
   it('without --json: a short human summary on stdout', async () => {
     const out = freshOut();
-    const r = await runCli([...withoutFlag(csvArgs().slice(0, -1), '--seed'), '--accountant', 'pld', '--optimizer', 'adam', '--learning-rate', '0.05', '--out', out]);
+    const r = await runCli([...withFlag(withoutFlag(csvArgs().slice(0, -1), '--seed'), '--learning-rate', '0.05'), '--accountant', 'pld', '--optimizer', 'adam', '--out', out]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^Trained mlp on .*: 320 training examples, 24 steps \(q = 0\.125\), σ = 1, C = 1/);
     expect(lines[1]).toMatch(/^ε = \d+\.\d{4} at δ = 1e-05 \(PLD\); test accuracy \d\.\d{4} on 80 examples$/);
     expect(lines[2]).toContain('privacy.json');
+    expect(r.stderr).not.toContain('warning'); // no --seed: secure randomness, no warning
     expect(JSON.parse(readFileSync(join(out, 'privacy.json'), 'utf8'))).toMatchObject({ accountant: 'pld', steps: 24 });
   });
 
