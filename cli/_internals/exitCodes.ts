@@ -11,8 +11,10 @@ export const EXIT = Object.freeze({
   /** An unexpected failure (a bug, or a library error with no more specific status). */
   FAILURE: 1,
   /**
-   * A usage error: a bad, missing or conflicting flag, an unknown option or command, or a data or
-   * model file that cannot be used (`BAD_DATA_FILE`, `BAD_MODEL_FILE`).
+   * A usage error: a bad, missing, repeated or conflicting flag, an unknown option or command, a data,
+   * model or checkpoint file that cannot be used (`BAD_DATA_FILE`, `BAD_MODEL_FILE`, `BAD_CHECKPOINT`),
+   * a model with a layer DP-SGD refuses (`UNSUPPORTED_LAYER`), or a path that cannot be written or read
+   * (`IO_ERROR`: read-only, full, not a folder).
    */
   USAGE: 2,
   /**
@@ -22,7 +24,7 @@ export const EXIT = Object.freeze({
   UNREACHABLE_TARGET: 3,
 });
 
-/** Library error codes that mean "what you gave me cannot be used" (exit 2). */
+/** Library error codes that mean "what you gave me cannot be used" (exit 2): arguments, files, paths, layers. */
 const USAGE_CODES: ReadonlySet<PrivkitErrorCode> = new Set<PrivkitErrorCode>(['INVALID_ARGUMENT', 'BAD_DATA_FILE', 'BAD_MODEL_FILE', 'BAD_CHECKPOINT', 'IO_ERROR', 'UNSUPPORTED_LAYER']);
 /** Library error codes that mean "the privacy target cannot be met" (exit 3). */
 const TARGET_CODES: ReadonlySet<PrivkitErrorCode> = new Set<PrivkitErrorCode>(['UNREACHABLE_TARGET', 'BUDGET_EXCEEDED']);
@@ -31,9 +33,9 @@ const TARGET_CODES: ReadonlySet<PrivkitErrorCode> = new Set<PrivkitErrorCode>(['
  * The exit status for an error thrown while running a command.
  * @param error - anything thrown.
  * @returns {@link EXIT}.USAGE for `INVALID_ARGUMENT` (which includes every `UsageError`),
- *   `BAD_DATA_FILE`, `BAD_MODEL_FILE` and commander's parse errors; `UNREACHABLE_TARGET` for that
- *   code and `BUDGET_EXCEEDED`; `OK` for commander's help and version exits; `FAILURE` for everything
- *   else.
+ *   `BAD_DATA_FILE`, `BAD_MODEL_FILE`, `BAD_CHECKPOINT`, `IO_ERROR`, `UNSUPPORTED_LAYER` and
+ *   commander's parse errors; `UNREACHABLE_TARGET` for that code and `BUDGET_EXCEEDED`; `OK` for
+ *   commander's help and version exits; `FAILURE` for everything else.
  * @example
  * ```ts
  * exitCodeFor(new PrivkitError('UNREACHABLE_TARGET', '…')); // 3
