@@ -274,7 +274,7 @@ export async function loadCheckpoint(
     weights: unpack(stateFile?.weights, read('model/weights.bin'), 'model/weights.bin'),
     optimizer: unpack(stateFile?.optimizer, read('optimizer.bin'), 'optimizer.bin'),
   } as PrivateTrainingState;
-  checkTrainingState(state, parts.model); // the parts belong together (restorePrivate checks again)
+  checkTrainingState(state, parts.model, parts.optimizer); // the parts belong together (restorePrivate checks again)
   const stepsInName = Number(/^ckpt-(\d+)-/.exec(name)?.[1]);
   if (state.steps !== stepsInName) {
     throw badCheckpoint(`${join(version, 'state.json')} says ${state.steps} steps; its version ${name} was saved after ${stepsInName}.`, { path: version });

@@ -49,6 +49,8 @@ export interface PrivateTrainingState {
   readonly weights: readonly TensorState[];
   /** The wrapped optimizer's state (`optimizer.getWeights()`). */
   readonly optimizer: readonly TensorState[];
+  /** The wrapped optimizer's tfjs class name (`'Adam'`, `'SGD'`, …): its state fits only that kind. */
+  readonly optimizerClass: string;
 }
 
 function asState(name: string, t: tf.Tensor): TensorState {
@@ -95,6 +97,7 @@ export async function trainingState(priv: PrivateTraining): Promise<PrivateTrain
     seeded: seed === null || samplerState === null ? null : { noiseSeed: seed, sampler: samplerState },
     weights,
     optimizer,
+    optimizerClass: o.optimizer.getClassName(),
   };
 }
 
@@ -142,13 +145,17 @@ function checkTensors(what: string, list: unknown): TensorState[] {
 }
 
 /**
- * Checks a state's parts against each other and against the model it is to be loaded into.
+ * Checks a state's parts against each other and against the model (and optimizer) it is to be loaded
+ * into, before anything is set.
  * @param state - parsed state (untrusted).
  * @param model - the model of the same architecture.
+ * @param optimizer - the fresh optimizer to receive the state, if known: it must be of the kind the
+ *   state was taken from (tfjs' `setWeights` of another kind throws an untyped error or misreads it).
  * @returns the state, typed.
- * @throws PrivkitError `BAD_CHECKPOINT` naming the first inconsistency.
+ * @throws PrivkitError `BAD_CHECKPOINT` naming the first inconsistency; `BAD_MODEL_FILE` for weights
+ *   that do not fit `model`; `INVALID_ARGUMENT` for an optimizer of another kind.
  */
-export function checkTrainingState(state: unknown, model: tf.LayersModel): PrivateTrainingState {
+export function checkTrainingState(state: unknown, model: tf.LayersModel, optimizer?: tf.Optimizer): PrivateTrainingState {
   if (!isObject(state) || state.format !== 'privkit-dp-training' || state.version !== 2) {
     throw badCheckpoint('not a version-2 privkit training state (format "privkit-dp-training").');
   }
@@ -195,5 +202,14 @@ export function checkTrainingState(state: unknown, model: tf.LayersModel): Priva
     });
   }
   checkTensors('optimizer', s.optimizer);
+  // Absent in states taken before the field existed: then tfjs' own setWeights is the only check.
+  if (s.optimizerClass !== undefined && typeof s.optimizerClass !== 'string') throw badCheckpoint(`optimizerClass ${describeValue(s.optimizerClass)} is not a name.`);
+  if (optimizer !== undefined && s.optimizerClass !== undefined && s.optimizerClass !== optimizer.getClassName()) {
+    throw new PrivkitError(
+      'INVALID_ARGUMENT',
+      `This run was trained with the optimizer ${s.optimizerClass}; its state cannot be loaded into ${optimizer.getClassName()}. Pass a fresh ${s.optimizerClass} optimizer.`,
+      { checkpoint: s.optimizerClass, optimizer: optimizer.getClassName() },
+    );
+  }
   return s;
 }

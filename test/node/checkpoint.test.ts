@@ -97,7 +97,7 @@ function editBytes(dir: string, file: string, mutate: (b: Buffer) => Buffer, upd
 }
 
 /** Loads and returns the PrivkitError (fails the test if it loads). */
-async function loadError(dir: string, parts = fresh()): Promise<PrivkitError> {
+async function loadError(dir: string, parts: { model: tf.LayersModel; optimizer: tf.Optimizer } = fresh()): Promise<PrivkitError> {
   try {
     await loadPrivate(dir, parts);
   } catch (e) {
@@ -240,6 +240,7 @@ const STATE_TAMPERING: readonly Tamper[] = [
   ['an optimizer spec removed', 'seeded', (s) => s.optimizer.pop(), /optimizer.bin is longer than its tensor specs/],
   ['a weight spec malformed', 'secure', (s) => (s.weights[1] = { name: 'x', shape: 'big', dtype: 'float32' }), /a tensor spec of model\/weights.bin is malformed/],
   ['a weight as int32', 'seeded', (s) => (s.weights[0].dtype = 'int32'), /do not fit the model given/, 'BAD_MODEL_FILE'],
+  ['optimizerClass not a name', 'seeded', (s) => (s.optimizerClass = { kind: 'Adam' }), /optimizerClass .* is not a name/],
 ];
 
 describe('tampering with state.json (its hash updated in MANIFEST.json): the consistency checks refuse it', () => {
@@ -364,6 +365,16 @@ describe('damaged files and pointers → BAD_CHECKPOINT', () => {
     const error = await loadError(dir);
     expect(error.code).toBe('BAD_CHECKPOINT');
     expect(error.message).toMatch(/privkit 0\.1 checkpoint .*cannot be verified/);
+  });
+
+  it('an optimizer of another kind (an Adam run resumed with SGD) → INVALID_ARGUMENT naming both, before anything is set', async () => {
+    const parts = { model: mlp(), optimizer: tf.train.sgd(0.1) };
+    const before = values(parts.model.getWeights());
+    const error = await loadError(seededTemplate, parts);
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/trained with the optimizer Adam; its state cannot be loaded into SGD\. Pass a fresh Adam optimizer/);
+    expect(values(parts.model.getWeights())).toEqual(before);
+    expect(JSON.parse(readFileSync(join(versionOf(seededTemplate), 'state.json'), 'utf8')).optimizerClass).toBe('Adam');
   });
 
   it('a model of another architecture → BAD_MODEL_FILE', async () => {
