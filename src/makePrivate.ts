@@ -363,7 +363,7 @@ export async function restorePrivate(
   state: PrivateTrainingState,
   parts: { model: tf.LayersModel; optimizer: tf.Optimizer; loss?: LossSpec },
 ): Promise<PrivateTraining> {
-  const s = checkTrainingState(state, parts.model);
+  const s = checkTrainingState(state, parts.model, parts.optimizer);
   const o = s.settings;
   const loss = parts.loss ?? (o.loss as LossSpec | null);
   if (loss === null) throw new PrivkitError('INVALID_ARGUMENT', 'This run was trained with a custom loss function; pass it as `loss`.');
@@ -394,7 +394,14 @@ export async function restorePrivate(
   const weights = s.weights.map((w) => tf.tensor(w.values, [...w.shape], w.dtype));
   parts.model.setWeights(weights);
   tf.dispose(weights);
-  if (s.optimizer.length > 0) await parts.optimizer.setWeights(s.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, [...w.shape], w.dtype) })));
+  if (s.optimizer.length > 0) {
+    const named = s.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, [...w.shape], w.dtype) }));
+    try {
+      await parts.optimizer.setWeights(named); // tfjs copies them into its own variables
+    } finally {
+      tf.dispose(named.map((n) => n.tensor));
+    }
+  }
   if (s.steps > 0) priv.accountant.compose(stepEvent(o), s.steps);
   priv.dpOptimizer.setStepCount(s.steps);
   if (s.seeded !== null) priv.sampler.restore(s.seeded.sampler);
@@ -408,7 +415,9 @@ export async function restorePrivate(
  * @param dir - the checkpoint folder.
  * @param parts - a model of the same architecture, a fresh optimizer of the same kind, and the loss
  *   when it was a function (named losses are stored).
- * @throws PrivkitError `BAD_MODEL_FILE` for a missing or damaged checkpoint.
+ * @throws PrivkitError `BAD_CHECKPOINT` for a missing, incomplete, damaged or inconsistent checkpoint
+ *   (every file is hash-checked; the ledger must account for exactly the steps applied to the weights),
+ *   `BAD_MODEL_FILE` for weights that do not fit `model`.
  * @example
  * ```ts
  * const resumed = await loadPrivate('checkpoints/run1', { model, optimizer: tf.train.adam(1e-3) });
