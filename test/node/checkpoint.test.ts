@@ -410,10 +410,7 @@ describe('sampler resume is O(1) (no replay)', () => {
 });
 
 describe('no tensor leaks', () => {
-  // KNOWN LEAK, reported to the lead: restorePrivate (src/makePrivate.ts) never disposes the tensors it
-  // hands to optimizer.setWeights (tfjs copies them into new variables and keeps the iteration count as
-  // a number): 1 + 2·(weights) tensors per load with Adam. `it.fails` until that is fixed; then `it`.
-
+  // restorePrivate disposes what it hands to optimizer.setWeights (tfjs copies it into its own variables).
   it('repeated save and load (into the same model, a fresh optimizer each, disposed) keep tf.memory().numTensors stable', async () => {
     const { priv, model } = await trained(9);
     const dir = tempDir();
