@@ -7,7 +7,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
-import { clippingMode, embeddingPaddingIds, flatBound, perLayerBounds, type ClippingMode } from './_internals/clippingPlan.js';
+import { clippingMode, embeddingPaddingIds, flatBound, perLayerBounds } from './_internals/clippingPlan.js';
+import type { ClippingOptions } from './clippedGradients.js';
 import { ruleFor } from './layerRules.js';
 import { perExampleLoss, type LossSpec } from './perExampleLoss.js';
 import type { AnyLayer, LayerRule } from './rules/LayerRule.js';
@@ -51,14 +52,8 @@ export interface ClippingPlan {
   readonly signature: string;
 }
 
-/** What {@link planClipping} needs. */
-export interface PlanOptions {
-  readonly loss: LossSpec;
-  readonly maxGradNorm: number | readonly number[];
-  readonly clipping?: ClippingMode;
-  readonly embeddingPaddingIds?: Readonly<Record<string, number>>;
-  readonly allowSlowLayers?: boolean;
-}
+/** What {@link planClipping} needs: the clipping options (see `ClippingOptions`). */
+export type PlanOptions = ClippingOptions;
 
 /** The identity of a model's trainable weights (ids, in order). */
 export function weightsSignature(model: tf.LayersModel): string {
