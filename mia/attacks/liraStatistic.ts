@@ -2,7 +2,7 @@
  * LiRA's per-example test statistic: the logit-scaled confidence on the true label.
  */
 import { rowLiraStatistic } from './_internals/logMath.js';
-import { invalid, show } from './_internals/validate.js';
+import { invalid, requireArrayLike, show } from './_internals/validate.js';
 
 /**
  * φ = log(p_y / (1 − p_y)) = log p_y − log Σ_{y'≠y} p_{y'} for p = softmax(logits), the "logit
@@ -14,15 +14,21 @@ import { invalid, show } from './_internals/validate.js';
  * @param logits - one row of ≥ 2 finite logits (or log-probabilities).
  * @param label - the true class, 0 ≤ label < logits.length.
  * @returns φ, a finite real for finite logits.
- * @throws PrivkitError `INVALID_ARGUMENT` for fewer than 2 logits or a label out of range.
+ * @throws PrivkitError `INVALID_ARGUMENT` for `logits` that is not an array of at least 2 finite
+ *   numbers, or a label out of range.
  * @example
  * ```ts
  * liraStatistic([Math.log(0.9), Math.log(0.05), Math.log(0.05)], 0); // log(0.9 / 0.1) ≈ 2.197
  * ```
  */
 export function liraStatistic(logits: ArrayLike<number>, label: number): number {
+  requireArrayLike('logits', logits);
   const k = logits.length;
   if (!(k >= 2)) invalid(`\`logits\` must have at least 2 classes; got ${show(k)}.`, { field: 'logits' });
+  for (let c = 0; c < k; c++) {
+    const z = logits[c];
+    if (typeof z !== 'number' || !Number.isFinite(z)) invalid(`\`logits[${c}]\` must be a finite number; got ${show(z)}.`, { field: 'logits', index: c, value: z });
+  }
   if (!Number.isInteger(label) || label < 0 || label >= k) {
     invalid(`\`label\` must be an integer in [0, ${k}); got ${show(label)}.`, { field: 'label', value: label });
   }

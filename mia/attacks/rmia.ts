@@ -7,7 +7,7 @@ import type { AttackData, AttackResult } from './AttackData.js';
 import { validateAttackData } from './validateAttackData.js';
 import { requireShadowModels } from './_internals/shadowCount.js';
 import { logAddExp, logMeanExp, rowLogSoftmax } from './_internals/logMath.js';
-import { invalid, requireClosed, requireOneOf, requirePositive, show } from './_internals/validate.js';
+import { invalid, requireClosed, requireOneOf, requireOptions, requirePositive, show } from './_internals/validate.js';
 
 /** Options of {@link rmia}. */
 export interface RmiaOptions {
@@ -147,6 +147,7 @@ function logReferenceProbability(data: AttackData, v: number, mode: 'online' | '
 export function rmia(data: AttackData, options: RmiaOptions = {}): AttackResult {
   validateAttackData(data);
   requireShadowModels('rmia', data);
+  requireOptions('options', options);
   const mode = options.mode === undefined ? 'offline' : requireOneOf('mode', options.mode, ['online', 'offline'] as const);
   const gamma = options.gamma === undefined ? 2 : requirePositive('gamma', options.gamma);
   const a = options.a === undefined ? 0.3 : requireClosed('a', options.a, 0, 1);

@@ -11,7 +11,7 @@ import { rowLiraStatistic, rowLogSumExp } from './_internals/logMath.js';
 import { trainAttackModel } from './_internals/attackModel.js';
 import type { AttackModel } from './_internals/attackModel.js';
 import { mulberry32 } from './_internals/prng.js';
-import { invalid, requireInteger, requirePositive } from './_internals/validate.js';
+import { invalid, requireInteger, requireOptions, requirePositive } from './_internals/validate.js';
 
 /** Options of {@link shokri}. */
 export interface ShokriOptions {
@@ -103,6 +103,7 @@ function subsample(indices: Int32Array, limit: number, rand: () => number): Int3
 export function shokri(data: AttackData, options: ShokriOptions = {}): AttackResult {
   validateAttackData(data);
   requireShadowModels('shokri', data);
+  requireOptions('options', options);
   const seed = options.seed === undefined ? 0 : requireInteger('seed', options.seed, 0, 0xffffffff);
   const hiddenUnits = options.hiddenUnits === undefined ? 8 : requireInteger('hiddenUnits', options.hiddenUnits, 0, 1024);
   const epochs = options.epochs === undefined ? 200 : requireInteger('epochs', options.epochs, 1);

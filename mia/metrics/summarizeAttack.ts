@@ -1,6 +1,7 @@
 /** Every headline metric of a membership-inference attack, from one sort of its scores. */
 import { aucFromSplit, rocFromSplit, splitScores } from './_internals/tieGroups.js';
 import { invalid, requireArrayLike, requireFraction, show } from './_internals/validate.js';
+import { requireOptions } from '../_internals/invalid.js';
 import type { RocCurve } from './rocCurve.js';
 import { tprAtFpr } from './tprAtFpr.js';
 import { membershipAdvantage } from './membershipAdvantage.js';
@@ -62,7 +63,7 @@ const DEFAULT_FPRS: readonly number[] = [0.001, 0.01, 0.1];
  * @param options - see {@link SummarizeAttackOptions}.
  * @returns the summary; `tprAtFpr` has exactly the keys `String(fpr)` for the requested FPRs.
  * @throws PrivkitError `INVALID_ARGUMENT` on the inputs `rocCurve` refuses, an FPR outside [0, 1],
- *   or labels of another length or not integers.
+ *   labels of another length or not integers, or `options` that is not an object.
  * @example
  * ```ts
  * const summary = summarizeAttack(result.scores, isMember, { labels: data.labels });
@@ -74,6 +75,7 @@ export function summarizeAttack(
   isMember: ArrayLike<boolean | number>,
   options: SummarizeAttackOptions = {},
 ): AttackSummary {
+  requireOptions('options', options);
   const fprs = options.fprs ?? DEFAULT_FPRS;
   requireArrayLike('fprs', fprs);
   for (let i = 0; i < fprs.length; i++) requireFraction(`fprs[${i}]`, fprs[i]);

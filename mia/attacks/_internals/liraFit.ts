@@ -11,7 +11,7 @@
 import type { AttackData, AttackName } from '../AttackData.js';
 import { rowLiraStatistic } from './logMath.js';
 import type { LiraOptions } from '../lira.js';
-import { invalid, requireOneOf, requirePositive } from './validate.js';
+import { invalid, requireOneOf, requireOptions, requirePositive } from './validate.js';
 
 /** How σ is estimated; see the module comment. */
 export type LiraVarianceMode = 'fixed' | 'per-example';
@@ -131,6 +131,7 @@ const PER_EXAMPLE_VARIANCE_FROM = 64;
 
 /** Resolves the options shared by the online and offline attacks. */
 export function resolveLiraOptions(data: AttackData, options: LiraOptions): { variance: LiraVarianceMode; minStd: number } {
+  requireOptions('options', options);
   const variance =
     options.variance === undefined
       ? data.shadows.length < PER_EXAMPLE_VARIANCE_FROM

@@ -2,9 +2,9 @@
  * Input checks shared by the audit statistics. Messages follow the house form
  * "`name` must be …; got ….", and are built only on failure.
  */
-import { invalid, show } from '../../_internals/invalid.js';
+import { invalid, requireOptions, show } from '../../_internals/invalid.js';
 
-export { invalid, show };
+export { invalid, requireOptions, show };
 
 /** Throws unless `value` is an integer in [min, Number.MAX_SAFE_INTEGER]. */
 export function requireCount(name: string, value: unknown, min: number): number {
@@ -35,11 +35,4 @@ export function requireDelta(name: string, value: unknown): number {
     invalid(`\`${name}\` must be in [0, 1); got ${show(value)}.`, { field: name, value, range: '[0, 1)' });
   }
   return value;
-}
-
-/** Throws unless `options` is a plain object (so that destructuring it cannot throw a TypeError). */
-export function requireOptions(name: string, options: unknown): void {
-  if (options === null || typeof options !== 'object') {
-    invalid(`\`${name}\` must be an options object; got ${show(options)}.`, { field: name });
-  }
 }

@@ -2,16 +2,10 @@
  * Input checks shared by the membership-inference metrics. Messages follow the house form
  * "`name` must be …; got ….", and are built only on failure.
  */
-import { invalid, show } from '../../_internals/invalid.js';
+import { invalid, requireArrayLike, show } from '../../_internals/invalid.js';
 import type { RocCurve } from '../rocCurve.js';
 
-export { invalid, show };
-
-/** Throws unless `value` is array-like (has a numeric `length`). */
-export function requireArrayLike(name: string, value: unknown): void {
-  const ok = value !== null && typeof value === 'object' && typeof (value as { length?: unknown }).length === 'number';
-  if (!ok) invalid(`\`${name}\` must be an array; got ${show(value)}.`, { field: name });
-}
+export { invalid, requireArrayLike, show };
 
 /** Throws unless `value` is a number in [0, 1] (NaN fails). */
 export function requireFraction(name: string, value: unknown): number {
