@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { perExampleLoss } from '../../src/kernels/perExampleLoss.js';
 import { buildShadowModel } from './buildShadowModel.js';
+import { invalid, show } from '../_internals/invalid.js';
+import { checkContext, checkJobs, requireModel } from './_internals/checkShadowInputs.js';
 import { epochOrder, maskIndices } from './shadowBatches.js';
 import { shadowOptimizer, type ShadowJob, type ShadowTrainingContext } from './trainShadowModel.js';
 
@@ -28,12 +30,14 @@ type Stage = { kind: 'flatten' } | { kind: 'activation'; fn: Activation } | { ki
  * layer, a branch, dropout), in which case shadows are trained one by one.
  * @param model - a model built from the target's topology.
  * @returns the stages, or null.
+ * @throws PrivkitError `INVALID_ARGUMENT` when `model` is not a LayersModel.
  * @example
  * ```ts
  * batchedStages(mlp) !== null; // true for Flatten → Dense → Dense
  * ```
  */
 export function batchedStages(model: tf.LayersModel): Stage[] | null {
+  requireModel('model', model);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return null;
   const stages: Stage[] = [];
   let previous: tf.layers.Layer | null = null;
@@ -114,16 +118,26 @@ const inputDenseMatMul = tf.customGrad(((a: tf.Tensor, w: tf.Tensor, save: tf.Gr
  * @param jobs - the shadows, all of one IN size.
  * @param stages - from {@link batchedStages} for this topology.
  * @returns the trained models, in the order of `jobs` (the caller disposes them).
+ * @throws PrivkitError `INVALID_ARGUMENT` for a bad context or job (see `trainShadowModel`), no jobs,
+ *   jobs of different IN sizes, or `stages` that are not a non-null result of {@link batchedStages}.
  * @example
  * ```ts
  * const models = await trainDenseBatch(ctx, jobs, batchedStages(probe)!);
  * ```
  */
 export async function trainDenseBatch(ctx: ShadowTrainingContext, jobs: readonly ShadowJob[], stages: readonly Stage[]): Promise<tf.LayersModel[]> {
+  checkJobs('jobs', jobs, checkContext('ctx', ctx));
+  if (jobs.length === 0) invalid('`jobs` must hold at least one shadow job; got none.', { field: 'jobs' });
+  const validStage = (s: unknown): boolean => s !== null && typeof s === 'object' && ['flatten', 'activation', 'dense'].includes((s as Stage).kind);
+  if (!Array.isArray(stages) || !stages.every(validStage) || !stages.some((s) => s.kind === 'dense')) {
+    invalid(`\`stages\` must be what batchedStages(model) returns for this topology (not null); got ${show(stages)}.`, { field: 'stages' });
+  }
   const { train } = ctx;
   const members = jobs.map((j) => maskIndices(j.mask));
   const m = members[0].length;
-  if (members.some((a) => a.length !== m)) throw new Error('trainDenseBatch: jobs of different IN sizes');
+  if (members.some((a) => a.length !== m)) {
+    invalid(`\`jobs\` must all have the same number of IN examples; got different IN sizes (${[...new Set(members.map((a) => a.length))].join(', ')}).`, { field: 'jobs' });
+  }
   const models = await Promise.all(jobs.map((j) => buildShadowModel(ctx.topology, j.seed)));
   const M = jobs.length;
   // Each model's own variables, read through LayerVariable.read() (the tf.Variable behind it).

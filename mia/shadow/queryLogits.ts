@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelLogits } from '../attacks/AttackData.js';
 import type { QueryAugmentation } from './ShadowTrainingOptions.js';
+import { invalid, requireInteger } from '../_internals/invalid.js';
+import { checkAugmentation, checkViewsFit, requireModel, requireTensor } from './_internals/checkShadowInputs.js';
 
 /** What a model's output is: probabilities from a softmax or a sigmoid, or raw logits. */
 export type OutputKind = 'softmax' | 'sigmoid' | 'logits';
@@ -10,12 +12,14 @@ export type OutputKind = 'softmax' | 'sigmoid' | 'logits';
  * or an Activation layer).
  * @param model - a single-output classifier.
  * @returns `softmax`, `sigmoid` (one unit: binary), or `logits` for anything else.
+ * @throws PrivkitError `INVALID_ARGUMENT` when `model` is not a LayersModel.
  * @example
  * ```ts
  * outputKind(model); // 'softmax'
  * ```
  */
 export function outputKind(model: tf.LayersModel): OutputKind {
+  requireModel('model', model);
   const last = model.layers[model.layers.length - 1];
   const activation = (last.getConfig() as { activation?: unknown }).activation;
   if (activation === 'softmax') return 'softmax';
@@ -35,8 +39,11 @@ const TINY = 1.4e-45;
  * @param model - the classifier.
  * @param x - all examples [n, ...exampleShape].
  * @param augmentation - `flip` adds a view mirrored along the width axis (rank-3 examples [h, w, c]).
- * @param chunk - examples per forward pass. @defaultValue 1000
+ * @param chunk - examples per forward pass, an integer ≥ 1. @defaultValue 1000
  * @returns the views.
+ * @throws PrivkitError `INVALID_ARGUMENT` for a model that is not a one-input LayersModel, `x` that is
+ *   not a tensor of the examples the model takes, an unknown augmentation ('flip' needs [n, h, w, c]),
+ *   or a bad `chunk`.
  * @example
  * ```ts
  * const logits = queryLogits(model, xAll, 'none');
@@ -44,6 +51,15 @@ const TINY = 1.4e-45;
  */
 export function queryLogits(model: tf.LayersModel, x: tf.Tensor, augmentation: QueryAugmentation, chunk = 1000): ModelLogits {
   const kind = outputKind(model);
+  requireTensor('x', x, 2, '[n, ...exampleShape]');
+  if (model.inputs.length !== 1) invalid(`\`model\` must have one input; it has ${model.inputs.length}.`, { field: 'model' });
+  const takes = model.inputs[0].shape.slice(1);
+  const given = x.shape.slice(1);
+  if (takes.length !== given.length || !takes.every((d, i) => d === null || d === given[i])) {
+    invalid(`\`x\` holds examples shaped [${given.join(', ')}], but the model takes [${takes.map((d) => d ?? '?').join(', ')}].`, { field: 'x' });
+  }
+  checkViewsFit(checkAugmentation('augmentation', augmentation), given);
+  requireInteger('chunk', chunk, 1);
   const n = x.shape[0];
   const views: Float32Array[] = [];
   const numViews = augmentation === 'flip' ? 2 : 1;

@@ -1,5 +1,7 @@
 import { PrivkitError } from '../../accountant/index.js';
 import { seededUniform } from '../../src/optimizer/poissonBatches.js';
+import { requireSeed } from '../_internals/invalid.js';
+import { checkShadowCount, MAX_EXAMPLES } from './_internals/checkShadowInputs.js';
 
 /**
  * Which population examples each shadow model trains on, in the design of Carlini et al. 2022
@@ -14,11 +16,11 @@ import { seededUniform } from '../../src/optimizer/poissonBatches.js';
  * halves are independent. An odd count leaves the last shadow unpaired: examples are then IN for
  * ⌊N/2⌋ or ⌈N/2⌉ of them.
  *
- * @param numExamples - population size n ≥ 2.
- * @param count - number of shadow models N ≥ 1.
- * @param seed - seed of the draw.
+ * @param numExamples - population size n, an integer in [2, 2³¹ − 1].
+ * @param count - number of shadow models N, an integer in [1, 65 536].
+ * @param seed - seed of the draw, an integer in [0, 2³² − 1].
  * @returns N masks of length n; `masks[s][i] === 1` when example i is IN for shadow s.
- * @throws PrivkitError `INVALID_ARGUMENT` for n < 2 or N < 1 or a non-integer.
+ * @throws PrivkitError `INVALID_ARGUMENT` for n or N outside those ranges, a non-integer, or a bad seed.
  * @example
  * ```ts
  * const masks = shadowInMasks(10_000, 16, 0); // masks[0][i] + masks[1][i] === 1 for every i
@@ -26,11 +28,11 @@ import { seededUniform } from '../../src/optimizer/poissonBatches.js';
  */
 export function shadowInMasks(numExamples: number, count: number, seed: number): Uint8Array[] {
   if (!Number.isInteger(numExamples) || numExamples < 2) {
-    throw new PrivkitError('INVALID_ARGUMENT', `the population must have at least 2 examples; got ${numExamples}.`);
+    throw new PrivkitError('INVALID_ARGUMENT', `the population must have at least 2 examples; got ${String(numExamples)}.`);
   }
-  if (!Number.isInteger(count) || count < 1) {
-    throw new PrivkitError('INVALID_ARGUMENT', `\`shadowModels\` must be an integer ≥ 1; got ${count}.`);
-  }
+  if (numExamples > MAX_EXAMPLES) throw new PrivkitError('INVALID_ARGUMENT', `the population must have at most ${MAX_EXAMPLES} examples; got ${numExamples}.`);
+  checkShadowCount(count);
+  requireSeed('seed', seed);
   const masks: Uint8Array[] = [];
   for (let pair = 0; 2 * pair < count; pair++) {
     const u = seededUniform(((seed >>> 0) ^ Math.imul(pair + 1, 0x9e3779b1)) >>> 0);

@@ -3,6 +3,8 @@ import { batchedStages, trainDenseBatch } from './batchedDenseTraining.js';
 import { buildShadowModel } from './buildShadowModel.js';
 import { queryLogits } from './queryLogits.js';
 import { maskIndices } from './shadowBatches.js';
+import { requireOptions } from '../_internals/invalid.js';
+import { checkAugmentation, checkBatchModels, checkContext, checkJobs, checkStore, checkViewsFit } from './_internals/checkShadowInputs.js';
 import type { ShadowStore } from './ShadowStore.js';
 import type { QueryAugmentation } from './ShadowTrainingOptions.js';
 import { trainShadowModel, type ShadowJob, type ShadowTrainingContext } from './trainShadowModel.js';
@@ -13,7 +15,8 @@ export interface TrainMissingShadowsOptions {
   readonly augmentation: QueryAugmentation;
   /**
    * Shadows trained together in one batched computation when the architecture allows it
-   * (Flatten/Dense/Activation chains, non-private recipe); 1 trains them one after another.
+   * (Flatten/Dense/Activation chains, non-private recipe); 1 trains them one after another. An
+   * integer ≥ 1.
    * @defaultValue 8
    */
   readonly batchModels?: number;
@@ -30,6 +33,9 @@ export interface TrainMissingShadowsOptions {
  * @param store - where finished shadows are.
  * @param options - query views, grouping.
  * @returns the indices trained by this call.
+ * @throws PrivkitError `INVALID_ARGUMENT`, before anything is trained, for a bad context or job (see
+ *   `trainShadowModel`), a store without `load`/`save`, an unknown augmentation, or `batchModels` that is
+ *   not an integer ≥ 1.
  * @example
  * ```ts
  * await trainMissingShadows(ctx, jobs, memoryShadowStore(), { augmentation: 'none' });
@@ -41,12 +47,16 @@ export async function trainMissingShadows(
   store: ShadowStore,
   options: TrainMissingShadowsOptions,
 ): Promise<number[]> {
+  checkJobs('jobs', jobs, checkContext('ctx', ctx));
+  checkStore('store', store);
+  requireOptions('options', options);
+  checkViewsFit(checkAugmentation('augmentation', options.augmentation), ctx.x.shape.slice(1));
+  const batchModels = checkBatchModels('batchModels', options.batchModels) ?? 8;
   const missing: ShadowJob[] = [];
   for (const job of jobs) if ((await store.load(job.index)) === null) missing.push(job);
   if (missing.length === 0) return [];
-  const batchModels = Math.max(1, options.batchModels ?? 8);
   let stages: ReturnType<typeof batchedStages> = null;
-  if (ctx.train.dp === undefined && batchModels > 1) {
+  if ((ctx.train.dp ?? undefined) === undefined && batchModels > 1) {
     const probe = await buildShadowModel(ctx.topology, 0);
     stages = batchedStages(probe);
     probe.dispose();

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { makePrivate } from '../../src/makePrivate.js';
 import { perExampleLoss } from '../../src/kernels/perExampleLoss.js';
 import { buildShadowModel } from './buildShadowModel.js';
+import { checkContext, checkJob } from './_internals/checkShadowInputs.js';
 import { epochOrder, maskIndices } from './shadowBatches.js';
 import type { ShadowTrainingOptions } from './ShadowTrainingOptions.js';
 
@@ -39,18 +40,24 @@ export function shadowOptimizer(train: ShadowTrainingOptions): tf.Optimizer {
  * @param ctx - topology, data, recipe.
  * @param job - which shadow.
  * @returns the trained model (the caller disposes it).
+ * @throws PrivkitError `INVALID_ARGUMENT`, before anything is built, for a context or job that does not
+ *   fit: `x` not a tensor [n, …], `y` not int32 [n], `epochs` or `batchSize` not an integer ≥ 1,
+ *   `learningRate` not finite > 0, an unknown optimizer, a bad `dp`, a seed outside [0, 2³² − 1], or a
+ *   mask that is not n entries of 0/1.
  * @example
  * ```ts
  * const model = await trainShadowModel(ctx, { index: 0, seed: 1, mask });
  * ```
  */
 export async function trainShadowModel(ctx: ShadowTrainingContext, job: ShadowJob): Promise<tf.LayersModel> {
+  checkJob('job', job, checkContext('ctx', ctx));
   const { train } = ctx;
   const model = await buildShadowModel(ctx.topology, job.seed);
   const optimizer = shadowOptimizer(train);
   const members = maskIndices(job.mask);
   try {
-    if (train.dp !== undefined) {
+    const dp = train.dp ?? undefined;
+    if (dp !== undefined) {
       const idx = tf.tensor1d(members, 'int32');
       const xs = tf.gather(ctx.x, idx);
       const ys = tf.gather(ctx.y, idx);
@@ -60,8 +67,8 @@ export async function trainShadowModel(ctx: ShadowTrainingContext, job: ShadowJo
           model,
           optimizer,
           loss: 'sparseCategoricalCrossentropy',
-          maxGradNorm: train.dp.maxGradNorm,
-          noiseMultiplier: train.dp.noiseMultiplier,
+          maxGradNorm: dp.maxGradNorm,
+          noiseMultiplier: dp.noiseMultiplier,
           sampleRate: Math.min(1, train.batchSize / members.length),
           datasetSize: members.length,
           seed: job.seed,
