@@ -8,6 +8,7 @@ import { PrivkitError } from '../../accountant/PrivkitError.js';
 import { binScores } from './_internals/binScores.js';
 import { downsampleCurve } from './_internals/downsampleCurve.js';
 import { round } from './_internals/format.js';
+import { requireArrayLike, requireOptions, requireString, show } from '../_internals/invalid.js';
 
 /** A vega-lite spec as the builders return it. */
 export type VegaLiteSpec = TopLevelSpec;
@@ -19,9 +20,12 @@ const MEMBER_COLORS = ['#d62728', '#1f77b4'];
 export interface ChartFrameOptions {
   /** Title drawn inside the chart; reports usually leave it to the figure caption. @defaultValue none */
   title?: string;
-  /** Plot width in pixels (the SVG scales to its container in reports). @defaultValue 560 (ROC: 440) */
+  /**
+   * Plot width in pixels, at most 10 000 (the SVG scales to its container in reports).
+   * @defaultValue 560 (ROC: 440)
+   */
   width?: number;
-  /** Plot height in pixels. @defaultValue 300 (ROC: 360) */
+  /** Plot height in pixels, at most 10 000. @defaultValue 300 (ROC: 360) */
   height?: number;
 }
 
@@ -74,11 +78,36 @@ function invalid(message: string, details?: Record<string, unknown>): PrivkitErr
   return new PrivkitError('INVALID_ARGUMENT', message, details);
 }
 
+/** Largest plot side in pixels: a chart is read on a page, and vega lays out every pixel row of it. */
+const MAX_PIXELS = 10_000;
+
 function checkFrame(options: ChartFrameOptions): void {
+  requireOptions('options', options);
   for (const key of ['width', 'height'] as const) {
     const v = options[key];
-    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw invalid(`\`${key}\` must be a positive number; got ${v}.`);
+    if (v !== undefined && !(typeof v === 'number' && v > 0 && v <= MAX_PIXELS)) {
+      throw invalid(`\`${key}\` must be a positive number of pixels ≤ ${MAX_PIXELS}; got ${show(v)}.`);
+    }
   }
+  if (options.title !== undefined) requireString('title', options.title);
+}
+
+/** Checks that `values` is an array of numbers (NaN and ±Infinity allowed: each chart says what it leaves out). */
+function checkNumbers(name: string, values: unknown): asserts values is ArrayLike<number> {
+  requireArrayLike(name, values);
+  const a = values as ArrayLike<unknown>;
+  for (let i = 0; i < a.length; i++) {
+    if (typeof a[i] !== 'number') throw invalid(`\`${name}[${i}]\` must be a number; got ${show(a[i])}.`);
+  }
+}
+
+/** Checks that `list` is an array of objects, each naming a series by a string `field`. */
+function checkEntries(name: string, list: unknown, field: string, shape: string): asserts list is readonly Record<string, unknown>[] {
+  if (!Array.isArray(list)) throw invalid(`\`${name}\` must be an array of ${shape}; got ${show(list)}.`);
+  list.forEach((entry: unknown, i) => {
+    if (entry === null || typeof entry !== 'object') throw invalid(`\`${name}[${i}]\` must be ${shape}; got ${show(entry)}.`);
+    requireString(`${name}[${i}].${field}`, (entry as Record<string, unknown>)[field]);
+  });
 }
 
 function frame(options: ChartFrameOptions, width: number, height: number) {
@@ -113,8 +142,8 @@ function decades(floor: number): number[] {
  * @param curves - one entry per curve; `fpr[i]`, `tpr[i]` in [0, 1], equally long, non-empty.
  * @param options - see {@link RocChartOptions}.
  * @returns a layered vega-lite spec with inline data.
- * @throws PrivkitError `INVALID_ARGUMENT` when there are no curves, lengths differ, a rate is
- *   outside [0, 1], or `floor` is not in (0, 1).
+ * @throws PrivkitError `INVALID_ARGUMENT` when there are no curves, a curve is not { name, fpr, tpr },
+ *   lengths differ, a rate is outside [0, 1], `floor` is not in (0, 1), or an option is malformed.
  * @example
  * ```ts
  * const spec = rocChart([{ name: 'LiRA', fpr: [0, 0.01, 1], tpr: [0, 0.2, 1] }], { floor: 1e-3 });
@@ -125,11 +154,17 @@ export function rocChart(
   curves: readonly { name: string; fpr: ArrayLike<number>; tpr: ArrayLike<number> }[],
   options: RocChartOptions = {},
 ): VegaLiteSpec {
+  checkFrame(options);
   const floor = options.floor ?? 1e-4;
   const maxPoints = options.maxPoints ?? 400;
-  if (!(floor > 0 && floor < 1)) throw invalid(`\`floor\` must be in (0, 1); got ${floor}.`);
-  if (!(Number.isInteger(maxPoints) && maxPoints >= 4)) throw invalid(`\`maxPoints\` must be an integer ≥ 4; got ${maxPoints}.`);
+  if (!(typeof floor === 'number' && floor > 0 && floor < 1)) throw invalid(`\`floor\` must be in (0, 1); got ${show(floor)}.`);
+  if (!(Number.isInteger(maxPoints) && maxPoints >= 4)) throw invalid(`\`maxPoints\` must be an integer ≥ 4; got ${show(maxPoints)}.`);
+  checkEntries('curves', curves, 'name', '{ name, fpr, tpr }');
   if (curves.length === 0) throw invalid('`curves` must hold at least one curve; got none.');
+  curves.forEach((c, i) => {
+    checkNumbers(`curves[${i}].fpr`, c.fpr);
+    checkNumbers(`curves[${i}].tpr`, c.tpr);
+  });
   const values: { series: string; i: number; fpr: number; tpr: number }[] = [];
   for (const { name, fpr, tpr } of curves) {
     if (fpr.length !== tpr.length || fpr.length === 0) {
@@ -178,7 +213,8 @@ export function rocChart(
  * @param nonMembers - scores of the second group.
  * @param options - see {@link HistogramChartOptions}; `title` and `xTitle` are required.
  * @returns a vega-lite spec with inline, pre-binned data.
- * @throws PrivkitError `INVALID_ARGUMENT` when both groups are empty or `bins` is not a positive integer.
+ * @throws PrivkitError `INVALID_ARGUMENT` when both groups are empty, a score is not a number, `bins` is
+ *   not an integer in [1, 1000], or an option is malformed (`title` and `xTitle` are required strings).
  * @example
  * ```ts
  * const spec = histogramChart(memberScores, nonMemberScores, { title: 'LiRA', xTitle: 'LiRA score' });
@@ -189,8 +225,16 @@ export function histogramChart(
   nonMembers: ArrayLike<number>,
   options: HistogramChartOptions,
 ): VegaLiteSpec {
+  checkNumbers('members', members);
+  checkNumbers('nonMembers', nonMembers);
+  checkFrame(options);
+  requireString('title', options.title);
+  requireString('xTitle', options.xTitle);
+  if (options.groupNames !== undefined && !(Array.isArray(options.groupNames) && options.groupNames.length === 2 && options.groupNames.every((g) => typeof g === 'string'))) {
+    throw invalid(`\`groupNames\` must be two strings; got ${show(options.groupNames)}.`);
+  }
   const bins = options.bins ?? 40;
-  if (!(Number.isInteger(bins) && bins >= 1 && bins <= 1000)) throw invalid(`\`bins\` must be an integer in [1, 1000]; got ${bins}.`);
+  if (!(Number.isInteger(bins) && bins >= 1 && bins <= 1000)) throw invalid(`\`bins\` must be an integer in [1, 1000]; got ${show(bins)}.`);
   if (members.length + nonMembers.length === 0) throw invalid('`members` and `nonMembers` are both empty; a histogram needs scores.');
   const names = options.groupNames ?? ['members', 'non-members'];
   const values = binScores([{ name: names[0], scores: members }, { name: names[1], scores: nonMembers }], bins)
@@ -218,7 +262,8 @@ export function histogramChart(
  * @param series - one entry per line; `x` and `y` equally long.
  * @param options - see {@link LineChartOptions}; `xTitle` and `yTitle` are required.
  * @returns a vega-lite spec with inline data.
- * @throws PrivkitError `INVALID_ARGUMENT` when there are no series or `x` and `y` differ in length.
+ * @throws PrivkitError `INVALID_ARGUMENT` when there are no series, a series is not { name, x, y } of
+ *   numbers, `x` and `y` differ in length, or an option is malformed.
  * @example
  * ```ts
  * const spec = lineChart([{ name: 'RDP', x: [100, 200], y: [1.2, 1.9] }], { xTitle: 'Step', yTitle: 'ε' });
@@ -228,7 +273,15 @@ export function lineChart(
   series: readonly { name: string; x: ArrayLike<number>; y: ArrayLike<number> }[],
   options: LineChartOptions,
 ): VegaLiteSpec {
+  checkFrame(options);
+  requireString('xTitle', options.xTitle);
+  requireString('yTitle', options.yTitle);
+  checkEntries('series', series, 'name', '{ name, x, y }');
   if (series.length === 0) throw invalid('`series` must hold at least one series; got none.');
+  series.forEach((s, i) => {
+    checkNumbers(`series[${i}].x`, s.x);
+    checkNumbers(`series[${i}].y`, s.y);
+  });
   const values: { series: string; i: number; x: number; y: number }[] = [];
   let longest = 0;
   for (const { name, x, y } of series) {
@@ -260,7 +313,8 @@ export function lineChart(
  * @param rows - one bar each.
  * @param options - see {@link BarChartOptions}; `yTitle` is required.
  * @returns a vega-lite spec with inline data.
- * @throws PrivkitError `INVALID_ARGUMENT` when `rows` is empty.
+ * @throws PrivkitError `INVALID_ARGUMENT` when `rows` is empty or not { label, value, group? } rows
+ *   (`value` a number, labels and groups strings), or an option is malformed.
  * @example
  * ```ts
  * const spec = barChart(
@@ -273,7 +327,14 @@ export function barChart(
   rows: readonly { label: string; value: number; group?: string }[],
   options: BarChartOptions,
 ): VegaLiteSpec {
+  checkFrame(options);
+  requireString('yTitle', options.yTitle);
+  checkEntries('rows', rows, 'label', '{ label, value, group? }');
   if (rows.length === 0) throw invalid('`rows` must hold at least one row; got none.');
+  rows.forEach((r, i) => {
+    if (typeof r.value !== 'number') throw invalid(`\`rows[${i}].value\` must be a number; got ${show(r.value)}.`);
+    if (r.group !== undefined) requireString(`rows[${i}].group`, r.group);
+  });
   const grouped = rows.some((r) => r.group !== undefined);
   const values = rows
     .filter((r) => Number.isFinite(r.value))

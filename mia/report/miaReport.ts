@@ -8,6 +8,7 @@ import type { ReportDocument, ReportSection, ReportTable } from './ReportDocumen
 import { downsampleCurve } from './_internals/downsampleCurve.js';
 import { round } from './_internals/format.js';
 import { histogramChart, rocChart } from './charts.js';
+import { requireArrayLike, requireOptions, requireString, show } from '../_internals/invalid.js';
 
 /** One attack's results on one class of audited examples. */
 export interface MiaClassResult {
@@ -94,7 +95,9 @@ function percent(rate: number): string {
  * @param options - see {@link MiaReportOptions}.
  * @returns the report document, ready for {@link renderReportHtml} or `writeReport`.
  * @throws PrivkitError `INVALID_ARGUMENT` when there are no attacks, `members` or `nonMembers` is
- *   not a positive integer, `shadowModels` is not a non-negative integer, or a ROC curve is malformed.
+ *   not a positive integer, `shadowModels` is not a non-negative integer, a ROC curve is malformed, an
+ *   attack's `auc`, `advantage` or a TPR is not a number in [0, 1], its name is not a string or its
+ *   scores not arrays, `settings` is not an object, or an option is malformed.
  * @example
  * ```ts
  * const doc = miaReportDocument({ attacks, members: 500, nonMembers: 500, shadowModels: 16, settings: { epochs: 10 } });
@@ -102,8 +105,15 @@ function percent(rate: number): string {
  * ```
  */
 export function miaReportDocument(result: MiaReportInput, options: MiaReportOptions = {}): ReportDocument {
+  requireOptions('result', result);
+  requireOptions('options', options);
+  if (options.title !== undefined) requireString('options.title', options.title);
+  if (options.generatedAt !== undefined) requireString('options.generatedAt', options.generatedAt);
   const { attacks, members, nonMembers, shadowModels } = result;
+  if (!Array.isArray(attacks)) throw invalid(`\`attacks\` must be an array of attack results; got ${show(attacks)}.`);
   if (attacks.length === 0) throw invalid('`attacks` must hold at least one attack; got none.');
+  attacks.forEach(checkAttackReport);
+  if (result.settings === null || typeof result.settings !== 'object') throw invalid(`\`settings\` must be an object; got ${show(result.settings)}.`);
   if (!(Number.isInteger(members) && members > 0)) throw invalid(`\`members\` must be a positive integer; got ${members}.`);
   if (!(Number.isInteger(nonMembers) && nonMembers > 0)) throw invalid(`\`nonMembers\` must be a positive integer; got ${nonMembers}.`);
   if (!(Number.isInteger(shadowModels) && shadowModels >= 0)) throw invalid(`\`shadowModels\` must be a non-negative integer; got ${shadowModels}.`);
@@ -171,6 +181,28 @@ export function miaReportDocument(result: MiaReportInput, options: MiaReportOpti
       }),
     },
   };
+}
+
+/** One attack's results: numbers in [0, 1] where they are rates, arrays where they are lists. */
+function checkAttackReport(attack: unknown, i: number): void {
+  const where = `attacks[${i}]`;
+  if (attack === null || typeof attack !== 'object') throw invalid(`\`${where}\` must be an attack result { name, auc, tprAtFpr, advantage, roc, … }; got ${show(attack)}.`);
+  const a = attack as Partial<Record<keyof MiaAttackReport, unknown>>;
+  requireString(`${where}.name`, a.name);
+  const rate = (name: string, value: unknown): void => {
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw invalid(`\`${where}.${name}\` (attack "${String(a.name)}") must be a number in [0, 1]; got ${show(value)}.`);
+  };
+  rate('auc', a.auc);
+  rate('advantage', a.advantage);
+  if (a.tprAtFpr === null || typeof a.tprAtFpr !== 'object') throw invalid(`\`${where}.tprAtFpr\` must be an object of TPRs keyed by FPR; got ${show(a.tprAtFpr)}.`);
+  for (const [key, value] of Object.entries(a.tprAtFpr)) rate(`tprAtFpr[${JSON.stringify(key)}]`, value);
+  const roc = a.roc as Partial<Record<'fpr' | 'tpr', unknown>> | null | undefined;
+  if (roc === null || typeof roc !== 'object') throw invalid(`\`${where}.roc\` must be { fpr, tpr }; got ${show(roc)}.`);
+  requireArrayLike(`${where}.roc.fpr`, roc.fpr);
+  requireArrayLike(`${where}.roc.tpr`, roc.tpr);
+  requireArrayLike(`${where}.memberScores`, a.memberScores);
+  requireArrayLike(`${where}.nonMemberScores`, a.nonMemberScores);
+  if (a.perClass !== undefined && !Array.isArray(a.perClass)) throw invalid(`\`${where}.perClass\` must be an array; got ${show(a.perClass)}.`);
 }
 
 function summaryTable(attacks: readonly MiaAttackReport[]): ReportTable {

@@ -9,6 +9,7 @@ import type { ReportChart, ReportDocument, ReportTable } from './ReportDocument.
 import { escapeHtml, formatCell } from './_internals/format.js';
 import { renderSvg } from './renderSvg.js';
 import { stringifyReportJson } from './stringifyReportJson.js';
+import { invalid, requireString, show } from '../_internals/invalid.js';
 
 const STYLE = `
 :root { color-scheme: light; }
@@ -45,14 +46,17 @@ const MAX_SETTING_CHARS = 400;
  *
  * @param doc - the report; charts are rendered with {@link renderSvg}.
  * @returns the HTML text.
- * @throws PrivkitError `INVALID_ARGUMENT` when a table row's length differs from its columns, a
- *   chart fails to render, or a rendered chart contains scripts or links (message names the chart).
+ * @throws PrivkitError `INVALID_ARGUMENT` when `doc` is not a {@link ReportDocument} (the message names
+ *   the field: a title that is not a string, sections that are not an array, …), a table row's length
+ *   differs from its columns, a chart fails to render, or a rendered chart contains scripts or links
+ *   (message names the chart).
  * @example
  * ```ts
  * const html = await renderReportHtml(miaReportDocument(result));
  * ```
  */
 export async function renderReportHtml(doc: ReportDocument): Promise<string> {
+  checkDocument(doc);
   const out: string[] = [];
   out.push(
     '<!DOCTYPE html>',
@@ -128,6 +132,48 @@ function fitSvg(svg: string, prefix: string): string {
     .replace(/^<svg/, root)
     .replace(/\sid="([^"]+)"/g, ` id="${prefix}$1"`)
     .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`);
+}
+
+/** Checks the document's structure, so that rendering cannot fail on a missing or mistyped field. */
+function checkDocument(doc: unknown): asserts doc is ReportDocument {
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isObject(doc)) invalid(`\`doc\` must be a ReportDocument { title, generatedAt, sections, settings }; got ${show(doc)}.`, { field: 'doc' });
+  requireString('doc.title', doc.title);
+  requireString('doc.generatedAt', doc.generatedAt);
+  if (!isObject(doc.settings)) invalid(`\`doc.settings\` must be an object of named settings; got ${show(doc.settings)}.`, { field: 'doc.settings' });
+  if (doc.summary !== undefined) checkTable('doc.summary', doc.summary);
+  if (!Array.isArray(doc.sections)) invalid(`\`doc.sections\` must be an array of sections; got ${show(doc.sections)}.`, { field: 'doc.sections' });
+  doc.sections.forEach((section: unknown, i) => {
+    const where = `doc.sections[${i}]`;
+    if (!isObject(section)) invalid(`\`${where}\` must be a section { title, explanation, charts, tables }; got ${show(section)}.`, { field: where });
+    requireString(`${where}.title`, section.title);
+    requireString(`${where}.explanation`, section.explanation);
+    if (!Array.isArray(section.charts)) invalid(`\`${where}.charts\` must be an array; got ${show(section.charts)}.`, { field: `${where}.charts` });
+    section.charts.forEach((chart: unknown, c) => {
+      if (!isObject(chart) || !isObject(chart.spec)) invalid(`\`${where}.charts[${c}]\` must be a chart { title, explanation, spec }; got ${show(chart)}.`, { field: `${where}.charts` });
+      requireString(`${where}.charts[${c}].title`, chart.title);
+      requireString(`${where}.charts[${c}].explanation`, chart.explanation);
+    });
+    if (!Array.isArray(section.tables)) invalid(`\`${where}.tables\` must be an array; got ${show(section.tables)}.`, { field: `${where}.tables` });
+    section.tables.forEach((table: unknown, t) => checkTable(`${where}.tables[${t}]`, table));
+  });
+}
+
+/** A table: string columns, and rows of string, number or null cells (row lengths are checked when rendered). */
+function checkTable(where: string, table: unknown): void {
+  const t = table as Partial<Record<keyof ReportTable, unknown>> | null;
+  if (t === null || typeof t !== 'object' || !Array.isArray(t.columns) || !Array.isArray(t.rows)) {
+    invalid(`\`${where}\` must be a table { columns, rows }; got ${show(table)}.`, { field: where });
+  }
+  t.columns.forEach((c: unknown, i) => requireString(`${where}.columns[${i}]`, c));
+  t.rows.forEach((row: unknown, r) => {
+    if (!Array.isArray(row)) invalid(`\`${where}.rows[${r}]\` must be an array of cells; got ${show(row)}.`, { field: where });
+    row.forEach((cell: unknown, c) => {
+      if (!(cell === null || typeof cell === 'string' || typeof cell === 'number')) {
+        invalid(`\`${where}.rows[${r}][${c}]\` must be a string, a number or null; got ${show(cell)}.`, { field: where });
+      }
+    });
+  });
 }
 
 function tableHtml(table: ReportTable, where: string): string {

@@ -2,6 +2,8 @@
  * JSON for reports, without JSON's silent losses: `JSON.stringify` turns `Infinity` and `NaN` into
  * `null` (an ε of `Infinity` would read as "no value") and typed arrays into `{"0": …}` objects.
  */
+import { PrivkitError } from '../../accountant/PrivkitError.js';
+import { requireInteger } from '../_internals/invalid.js';
 
 /**
  * Serialises `value` as JSON for `report.json`. Non-finite numbers become the strings `"Infinity"`,
@@ -9,9 +11,12 @@
  * become decimal strings. Everything else is as `JSON.stringify`.
  *
  * @param value - what to serialise.
- * @param indent - spaces per indentation level; 0 for one line.
+ * @param indent - spaces per indentation level, an integer in [0, 10] (JSON.stringify's range, which
+ *   would silently cut a larger one to 10); 0 for one line.
  * @defaultValue indent = 2
  * @returns the JSON text (`"null"` when `value` is `undefined`).
+ * @throws PrivkitError `INVALID_ARGUMENT` for another `indent`, or a value that JSON cannot hold (a
+ *   circular reference).
  * @example
  * ```ts
  * stringifyReportJson({ epsilon: Infinity, scores: new Float64Array([0.5]) }, 0);
@@ -19,7 +24,13 @@
  * ```
  */
 export function stringifyReportJson(value: unknown, indent = 2): string {
-  const text = JSON.stringify(value, replacer, indent > 0 ? indent : undefined);
+  requireInteger('indent', indent, 0, 10);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, replacer, indent > 0 ? indent : undefined);
+  } catch (e) {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`value\` cannot be written as JSON: ${(e as Error).message.split('\n')[0]}.`);
+  }
   return text === undefined ? 'null' : text;
 }
 
