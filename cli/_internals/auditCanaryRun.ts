@@ -11,6 +11,7 @@ import { lineChart, renderReportHtml, stringifyReportJson, type ReportDocument }
 import { writeFilesAtomic } from '../../src/io/writeFilesAtomic.js';
 import { useBackend, type BackendChoice } from '../../src/index.js';
 import type { CliIo } from '../CliIo.js';
+import { quietTfjs } from './quietTfjs.js';
 import { divergedError } from './divergedError.js';
 import { probeOutputs, withOutputs } from './outputTargets.js';
 import { UsageError } from './UsageError.js';
@@ -65,6 +66,7 @@ export async function runAuditCanary(settings: AuditCanarySettings, io: CliIo): 
       throw new UsageError(`--batch-size must be ≤ the number of training records under DP (${records}: the text in records of ${CHAR_MODEL_DEFAULTS.sequenceLength} characters, plus the inserted canaries); got ${settings.batchSize}`, '--batch-size');
     }
   }
+  quietTfjs();
   await useBackend(settings.backend);
   const result = await canaryExposure({
     text,

@@ -8,6 +8,7 @@ import { loadDataset, loadModel } from '../../src/node/index.js';
 import { writeFilesAtomic } from '../../src/io/writeFilesAtomic.js';
 import { useBackend, type BackendChoice } from '../../src/index.js';
 import type { CliIo } from '../CliIo.js';
+import { quietTfjs } from './quietTfjs.js';
 import { divergedError } from './divergedError.js';
 import { probeOutputs, withOutputs } from './outputTargets.js';
 import { buildModel, checkModelFitsData, type BuiltinModel } from './trainModels.js';
@@ -49,8 +50,9 @@ export interface AuditDpJson {
  * @param settings - validated flags.
  * @param io - progress (one line per epoch) goes to stderr.
  * @returns the audit and its JSON summary.
- * @throws UsageError for a `--batch-size` above the training examples (the rows of `--data`, less
- *   the mislabel canaries drawn from them) or training that diverged; PrivkitError `IO_ERROR` when
+ * @throws UsageError for more mislabel `--canaries` than half the rows, a `--batch-size` above the
+ *   training examples (the rows of `--data`, less the mislabel canaries drawn from them) or training
+ *   that diverged; PrivkitError `IO_ERROR` when
  *   `--out` cannot be written (probed before training), `BAD_DATA_FILE`, `BAD_MODEL_FILE`.
  * @example
  * ```ts
@@ -63,12 +65,17 @@ export async function runAuditDp(settings: AuditDpSettings, io: CliIo): Promise<
   const data = settings.data.startsWith('dataset:')
     ? loadDataset(settings.data, { split: 'train', seed: 0 })
     : loadDataset(settings.data, { labelColumn: settings.labelColumn });
-  // Mislabel canaries are rows of --data taken out of the training pool; the others join it.
+  // Mislabel canaries are rows of --data taken out of the training pool (at most half of them); the others join it.
+  const maxMislabel = Math.floor(data.y.length / 2);
+  if (settings.canaryType === 'mislabel' && settings.canaries > maxMislabel) {
+    throw new UsageError(`--canaries must be an integer in [2, ${maxMislabel}] for mislabel canaries (at most half the ${data.y.length} rows of ${settings.data}); got ${settings.canaries}`, '--canaries');
+  }
   const fewest = settings.canaryType === 'mislabel' ? data.y.length - settings.canaries : data.y.length;
   if (settings.batchSize > fewest) {
     const what = settings.canaryType === 'mislabel' ? `${data.y.length} rows of ${settings.data} less ${settings.canaries} mislabel canaries` : `${data.y.length} rows of ${settings.data}`;
     throw new UsageError(`--batch-size must be ≤ the number of training examples (${fewest}: ${what}); got ${settings.batchSize}`, '--batch-size');
   }
+  quietTfjs();
   await useBackend(settings.backend);
   const path = 'path' in settings.model ? settings.model.path : null;
   const template = path === null ? null : await loadModel(path);

@@ -25,6 +25,7 @@ import { writeFilesAtomic } from '../../src/io/writeFilesAtomic.js';
 import { renderReportHtml, stringifyReportJson } from '../../mia/index.js';
 import { useBackend, type BackendChoice } from '../../src/index.js';
 import type { CliIo } from '../CliIo.js';
+import { quietTfjs } from './quietTfjs.js';
 import { barOutput } from './barOutput.js';
 import { probeOutputs, withOutputs } from './outputTargets.js';
 
@@ -205,6 +206,7 @@ async function auditRun(settings: AuditMiaSettings, io: CliIo): Promise<AuditMia
     audit = auditFromLogits(data, membershipMask(readMembers(settings.members), data.numExamples), { attacks: settings.attacks });
     reportSettings = { scores: source.scores, attacks: settings.attacks };
   } else {
+    quietTfjs();
     const backend = await useBackend(settings.backend);
     const { data, rows } = population(source);
     const members = membersIn(readMembers(settings.members), data.y.length, rows);

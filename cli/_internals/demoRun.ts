@@ -4,6 +4,7 @@
  */
 import { demoSummary, formatDemoSummary, runDemo, type DemoResult } from '../../examples/demo.js';
 import type { CliIo } from '../CliIo.js';
+import { quietTfjs } from './quietTfjs.js';
 import { probeOutputs, withOutputs } from './outputTargets.js';
 
 /** Validated settings of `privkit demo`. */
@@ -31,6 +32,7 @@ export async function runDemoCommand(settings: DemoSettings, io: CliIo): Promise
     { flag: '--cache', path: settings.cache },
   ];
   probeOutputs(targets);
+  quietTfjs();
   return withOutputs(targets, () => runDemo({ quick: settings.quick, out: settings.out, cacheDir: settings.cache, io }));
 }
 

@@ -87,15 +87,16 @@ export function reviveReportDocument(raw: unknown, path: string): ReportDocument
  * @returns the files and what the page holds.
  * @throws PrivkitError `BAD_DATA_FILE` for a missing or unreadable report.json or one without a
  *   report document; `INVALID_ARGUMENT` when a chart fails to render (nothing is written);
- *   `IO_ERROR` naming `--out` (or `<dir>`) when the page cannot be written.
+ *   `IO_ERROR` naming `--out` (or the page's path) when the page cannot be written.
  * @example
  * ```ts
  * await runReport({ source: 'privkit-report' });
  * ```
  */
 export async function runReport(settings: ReportSettings): Promise<ReportRunResult> {
-  const target = { flag: settings.out === undefined ? '<dir>' : '--out', path: settings.out ?? settings.source, kind: settings.out === undefined ? ('folder' as const) : ('file' as const) };
-  if (settings.out !== undefined) probeOutputs([target]);
+  // The page goes to --out, or beside report.json (then the message names the page's path alone).
+  const flag = settings.out === undefined ? {} : { flag: '--out' };
+  if (settings.out !== undefined) probeOutputs([{ ...flag, path: settings.out, kind: 'file' }]);
   const isFile = existsSync(settings.source) && statSync(settings.source).isFile();
   const json = isFile ? settings.source : join(settings.source, 'report.json');
   if (!existsSync(json)) throw new PrivkitError('BAD_DATA_FILE', `${json} does not exist; give a folder written by privkit demo (or its report.json)`, { path: json });
@@ -110,6 +111,6 @@ export async function runReport(settings: ReportSettings): Promise<ReportRunResu
   const name = typeof record.html === 'string' && /^[\w.-]+\.html$/.test(record.html) ? record.html : 'index.html';
   const html = settings.out ?? join(dirname(json), name);
   const page = await renderReportHtml(document);
-  await withOutputs([{ ...target, path: html, kind: 'file' }], () => writeFileAtomic(html, page));
+  await withOutputs([{ ...flag, path: html, kind: 'file' }], () => writeFileAtomic(html, page));
   return { json, html, sections: document.sections.length, charts: document.sections.reduce((a, s) => a + s.charts.length, 0) };
 }

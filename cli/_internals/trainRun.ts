@@ -11,6 +11,7 @@ import { loadModel } from '../../src/node/index.js';
 import { modelFolderFiles } from '../../src/io/fileModelIO.js';
 import { foreignEntries, writeFolderAtomic } from '../../src/io/writeFolderAtomic.js';
 import type { CliIo } from '../CliIo.js';
+import { quietTfjs } from './quietTfjs.js';
 import { divergedError } from './divergedError.js';
 import { jsonLine } from './format.js';
 import { probeOutputs, withOutputs } from './outputTargets.js';
@@ -128,6 +129,7 @@ export async function runTraining(settings: TrainSettings, io: CliIo): Promise<T
       '--batch-size',
     );
   }
+  quietTfjs();
   const backend = await useBackend(settings.backend);
   const modelName = 'builtin' in settings.model ? settings.model.builtin : settings.model.path;
   const model =

@@ -4,7 +4,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expectOneLine } from './runCli.js';
 
@@ -87,5 +89,31 @@ describe('node dist/cli/main.js', () => {
     expect(help.status).toBe(0);
     expect(help.stderr).toBe('');
     expect(help.stdout).toContain('--target-epsilon <ε>');
+  });
+
+  it('train failing after tfjs started (cpu backend): exactly one stderr line, no tfjs banner', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'privkit-binary-'));
+    try {
+      const rows = Array.from({ length: 20 }, (_, i) => `${i % 2 ? 1 : -1},${i % 2}`);
+      writeFileSync(join(dir, 'd.csv'), `a,label\n${rows.join('\n')}\n`);
+      const r = privkit(['train', '--data', join(dir, 'd.csv'), '--model', 'mlp', '--epochs', '1', '--batch-size', '4', '--learning-rate', '1e30',
+        '--max-grad-norm', '1', '--noise-multiplier', '1', '--delta', '1e-5', '--backend', 'cpu', '--out', join(dir, 'out'), '--json']);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).not.toContain('Hi, looks like');
+      const errors = r.stderr.split('\n').filter((l) => !l.startsWith('epoch ') && l !== '');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/^privkit: training diverged .*--learning-rate \(1e\+30\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a flag given twice: exit 2 naming it', () => {
+    const r = privkit(['epsilon', '--sample-rate', '0.01', '--noise-multiplier', '1', '--noise-multiplier', '0.5', '--steps', '100', '--delta', '1e-5']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expectOneLine(r.stderr);
+    expect(r.stderr).toBe('privkit: --noise-multiplier was given twice ("1", then "0.5"); give each flag at most once\n');
   });
 });
