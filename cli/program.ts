@@ -64,8 +64,9 @@ export function buildProgram(io: CliIo): Command {
 New here? "privkit demo --quick" trains a model with and without DP-SGD, attacks both and writes
 an HTML report (under 2 minutes). Run "privkit <command> --help" for a command's flags and defaults.
 
-Exit status: 0 success, 2 bad or missing flag (or bad data or model file), 3 target unreachable
-or budget exceeded, 1 other failure.
+Exit status: 0 success, 2 bad, missing or repeated flag (or bad data or model file, a refused
+layer, an output path that cannot be written), 3 target unreachable or budget exceeded, 1 other
+failure.
 
 Example:
   $ privkit epsilon --sample-rate 0.01 --noise-multiplier 1 --steps 10000 --delta 1e-5 --json

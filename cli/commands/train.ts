@@ -204,8 +204,9 @@ existing <dir> must hold only files train writes):
   --members". It tells exactly who trained the model: do not publish it with the model.
 --json prints the privacy.json object as one line. Progress goes to stderr (a bar on a terminal).
 
-Exit status: 0 success, 2 bad or missing flag, bad data or model file, 3 target ε unreachable
-or budget exceeded, 1 other failure.
+Exit status: 0 success, 2 bad, missing or repeated flag, bad data or model file, refused layer,
+--out that cannot be written (checked before training), or training that diverged, 3 target ε
+unreachable or budget exceeded, 1 other failure.
 
 Example:
   $ privkit train --data dataset:mnist --model cnn --epochs 1 --batch-size 256 --learning-rate 0.5 \\
