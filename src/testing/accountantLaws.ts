@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { PrivkitError, composed, gaussian, noOp, poissonSampled, selfComposed } from '../../accountant/index.js';
 import type { PrivacyAccountant } from '../../accountant/index.js';
+import { requireCount, requireFunction, requireNonNegative, requireOptions } from './_internals/validate.js';
 
 /**
  * Options of {@link accountantLaws}.
@@ -90,7 +91,9 @@ function close(a: number, b: number, tol: number): boolean {
  * @param makeAccountant - returns a fresh, empty accountant each time it is called.
  * @param options - runs, seed, step bound and tolerance; see {@link AccountantLawsOptions}.
  * @returns the laws, each with a name, a property and the `fc.assert` parameters.
- * @throws PrivkitError `INVALID_ARGUMENT` if `stepsMax` is not an integer ≥ 1.
+ * @throws PrivkitError `INVALID_ARGUMENT` if `makeAccountant` is not a function, `stepsMax` or
+ *   `numRuns` is not an integer ≥ 1, `seed` is not an integer, or `relativeTolerance` is not a finite
+ *   number ≥ 0.
  * @example
  * ```ts
  * import fc from 'fast-check';
@@ -104,11 +107,14 @@ function close(a: number, b: number, tol: number): boolean {
  * ```
  */
 export function accountantLaws(makeAccountant: () => PrivacyAccountant, options: AccountantLawsOptions = {}): AccountantLaw[] {
-  const stepsMax = options.stepsMax ?? 1000;
-  if (!Number.isInteger(stepsMax) || stepsMax < 1) {
-    throw new PrivkitError('INVALID_ARGUMENT', `\`stepsMax\` must be an integer ≥ 1; got ${stepsMax}.`);
+  requireFunction('makeAccountant', makeAccountant);
+  requireOptions('options', options);
+  const stepsMax = requireCount('stepsMax', options.stepsMax ?? 1000, 1);
+  if (options.numRuns !== undefined) requireCount('numRuns', options.numRuns, 1);
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`seed\` must be an integer; got ${String(options.seed)}.`);
   }
-  const tol = options.relativeTolerance ?? 1e-9;
+  const tol = requireNonNegative('relativeTolerance', options.relativeTolerance ?? 1e-9, true);
   const parameters: fc.Parameters<unknown> = {
     ...(options.numRuns === undefined ? {} : { numRuns: options.numRuns }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),

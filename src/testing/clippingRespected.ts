@@ -11,6 +11,8 @@ import type { PrivateTraining } from '../makePrivate.js';
 import type { DpOptimizer } from '../optimizer/DpOptimizer.js';
 import { batchTensors, exampleBatches, type LabelledExample, type ValueRange } from './dataArbitraries.js';
 import { buildModel, modelSpecs, type ModelSpec } from './modelSpecs.js';
+import { rangeOf } from './dataArbitraries.js';
+import { MAX_RECORDS, requireArbitrary, requireCount, requireFunction, requireNonNegative, requireOptions } from './_internals/validate.js';
 
 /** A user's DP step, opened up: its clipping bound and the sum it would add noise to. */
 export interface PreNoiseStep {
@@ -102,7 +104,10 @@ function opened(subject: ClippingSubject): { bound: number; sum: (x: tf.Tensor, 
  * @param factory - builds the subject for a fresh model (called once per run; the model is disposed after).
  * @param options - models, batch size, input range, tolerance; see {@link ClippingRespectedOptions}.
  * @returns a property for `fc.assert`; a failure names the example, its contribution, C, the model and the batch.
- * @throws PrivkitError `INVALID_ARGUMENT` for a bad batch size or tolerance (and, inside the property, a factory result of the wrong kind).
+ * @throws PrivkitError `INVALID_ARGUMENT` for a `factory` that is not a function, a batch size outside
+ *   [1, 10⁶], a tolerance that is not a finite number ≥ 0, an input range that is not finite with
+ *   min ≤ max, or `models` that is not an arbitrary (and, inside the property, a factory result of the
+ *   wrong kind).
  * @example
  * ```ts
  * fc.assert(clippingRespected((model) => makePrivate({ model, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy',
@@ -110,13 +115,13 @@ function opened(subject: ClippingSubject): { bound: number; sum: (x: tf.Tensor, 
  * ```
  */
 export function clippingRespected(factory: (model: tf.LayersModel, spec: ModelSpec) => ClippingSubject, options: ClippingRespectedOptions = {}): fc.IProperty<[ClippingCase]> {
-  const maxBatchSize = options.maxBatchSize ?? 5;
-  if (!(Number.isInteger(maxBatchSize) && maxBatchSize >= 1)) {
-    throw new PrivkitError('INVALID_ARGUMENT', `\`maxBatchSize\` must be an integer ≥ 1; got ${String(maxBatchSize)}.`);
-  }
-  const rtol = options.relativeTolerance ?? 1e-3;
-  if (!(rtol >= 0)) throw new PrivkitError('INVALID_ARGUMENT', `\`relativeTolerance\` must be ≥ 0; got ${String(rtol)}.`);
+  requireFunction('factory', factory);
+  requireOptions('options', options);
+  const maxBatchSize = requireCount('maxBatchSize', options.maxBatchSize ?? 5, 1, MAX_RECORDS);
+  const rtol = requireNonNegative('relativeTolerance', options.relativeTolerance ?? 1e-3, true);
   const range = options.inputRange ?? { min: -10, max: 10 };
+  rangeOf(range, 'inputRange.');
+  if (options.models !== undefined) requireArbitrary('models', options.models);
   const models = options.models ?? modelSpecs({ maxHiddenLayers: 1, maxUnits: 4 });
   const cases = models.chain((spec) => exampleBatches(spec, { ...range, minSize: 1, maxSize: maxBatchSize }).map((batch): ClippingCase => ({ spec, batch })));
   return fc.property(cases, ({ spec, batch }) => {

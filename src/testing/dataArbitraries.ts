@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { PrivkitError } from '../../accountant/index.js';
+import { MAX_RECORDS, MAX_VALUES, invalid, requireCount, requireOptions, show } from './_internals/validate.js';
 
 /** A bounded value range. */
 export interface ValueRange {
@@ -36,20 +37,36 @@ export interface ExampleShape {
   readonly numClasses: number;
 }
 
-function rangeOf(range: ValueRange): { min: number; max: number } {
+/**
+ * The bounds of a value range, finite with min ≤ max. `where` prefixes the names in messages
+ * (`inputRange.` for clippingRespected's option).
+ */
+export function rangeOf(range: ValueRange, where = ''): { min: number; max: number } {
+  requireOptions(where === '' ? 'range' : where.slice(0, -1), range);
   const min = range.min ?? -1;
   const max = range.max ?? 1;
-  if (!(Number.isFinite(min) && Number.isFinite(max) && min <= max)) {
-    throw new PrivkitError('INVALID_ARGUMENT', `The value range must be finite with min ≤ max; got [${String(min)}, ${String(max)}].`);
-  }
+  if (typeof min !== 'number' || !Number.isFinite(min)) invalid(`\`${where}min\` must be a finite number; got ${show(min)}.`);
+  if (typeof max !== 'number' || !Number.isFinite(max)) invalid(`\`${where}max\` must be a finite number; got ${show(max)}.`);
+  if (!(min <= max)) invalid(`${where === '' ? 'The value range' : `\`${where.slice(0, -1)}\``} must have min ≤ max; got [${show(min)}, ${show(max)}].`);
   return { min, max };
 }
 
-function sizeOf(shape: readonly number[]): number {
-  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new PrivkitError('INVALID_ARGUMENT', `A shape must list non-negative integers; got [${shape.join(', ')}].`);
+/** The number of values of `shape`: a list of non-negative integers with at most 10⁶ values in all. */
+function sizeOf(shape: readonly number[], name = 'shape'): number {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    invalid(`\`${name}\` must list non-negative integers; got ${show(shape)}.`);
   }
-  return shape.reduce((a, b) => a * b, 1);
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size > MAX_VALUES) invalid(`\`${name}\` must have at most ${MAX_VALUES} values; got [${shape.join(', ')}] (${size}).`);
+  return size;
+}
+
+/** An {@link ExampleShape}: an input shape (see sizeOf) and an integer class count in [2, 10⁶]. */
+function checkExampleShape(shape: ExampleShape): number {
+  requireOptions('shape', shape);
+  const size = sizeOf(shape.inputShape, 'inputShape');
+  requireCount('numClasses', shape.numClasses, 2, MAX_VALUES);
+  return size;
 }
 
 function values(size: number, range: ValueRange): fc.Arbitrary<number[]> {
@@ -59,7 +76,7 @@ function values(size: number, range: ValueRange): fc.Arbitrary<number[]> {
 
 /**
  * Vectors of `length` numbers in [min, max].
- * @param options - `length` (≥ 0) and the value range.
+ * @param options - `length` (an integer in [0, 10⁶]) and the value range.
  * @returns an arbitrary of plain arrays.
  * @throws PrivkitError `INVALID_ARGUMENT` for a bad length or range.
  * @example
@@ -68,12 +85,13 @@ function values(size: number, range: ValueRange): fc.Arbitrary<number[]> {
  * ```
  */
 export function boundedVectors(options: ValueRange & { readonly length: number }): fc.Arbitrary<number[]> {
-  return values(sizeOf([options.length]), options);
+  requireOptions('options', options);
+  return values(requireCount('length', options.length, 0, MAX_VALUES), options);
 }
 
 /**
  * Tensors of a fixed shape with values in [min, max], as {@link TensorValues} (`tf.tensor(t.values, t.shape)`).
- * @param shape - the shape, e.g. `[2, 3]`.
+ * @param shape - the shape, e.g. `[2, 3]`: non-negative integers, at most 10⁶ values in all.
  * @param range - the value range.
  * @returns an arbitrary of tensor values.
  * @throws PrivkitError `INVALID_ARGUMENT` for a bad shape or range.
@@ -83,8 +101,9 @@ export function boundedVectors(options: ValueRange & { readonly length: number }
  * ```
  */
 export function tensorValues(shape: readonly number[], range: ValueRange = {}): fc.Arbitrary<TensorValues> {
+  const size = sizeOf(shape);
   const frozen = Object.freeze([...shape]);
-  return values(sizeOf(shape), range).map((v) => ({ shape: frozen, values: v }));
+  return values(size, range).map((v) => ({ shape: frozen, values: v }));
 }
 
 /**
@@ -99,16 +118,15 @@ export function tensorValues(shape: readonly number[], range: ValueRange = {}): 
  * ```
  */
 export function labelledExamples(shape: ExampleShape, range: ValueRange = {}): fc.Arbitrary<LabelledExample> {
-  if (!(Number.isInteger(shape.numClasses) && shape.numClasses >= 2)) {
-    throw new PrivkitError('INVALID_ARGUMENT', `\`numClasses\` must be an integer ≥ 2; got ${String(shape.numClasses)}.`);
-  }
+  checkExampleShape(shape);
   return fc.record({ x: tensorValues(shape.inputShape, range), label: fc.integer({ min: 0, max: shape.numClasses - 1 }) });
 }
 
 /**
  * Batches of labelled examples (see {@link labelledExamples}).
  * @param shape - input shape and number of classes.
- * @param options - value range, and the batch size range (`minSize` default 1, `maxSize` default 8).
+ * @param options - value range, and the batch size range (`minSize` default 1, `maxSize` default 8;
+ *   integers in [0, 10⁶]).
  * @returns an arbitrary of example arrays.
  * @throws PrivkitError `INVALID_ARGUMENT` for bad sizes, shape, range or class count.
  * @example
@@ -117,11 +135,10 @@ export function labelledExamples(shape: ExampleShape, range: ValueRange = {}): f
  * ```
  */
 export function exampleBatches(shape: ExampleShape, options: ValueRange & { readonly minSize?: number; readonly maxSize?: number } = {}): fc.Arbitrary<LabelledExample[]> {
-  const minSize = options.minSize ?? 1;
-  const maxSize = options.maxSize ?? 8;
-  if (!(Number.isInteger(minSize) && Number.isInteger(maxSize) && minSize >= 0 && maxSize >= minSize)) {
-    throw new PrivkitError('INVALID_ARGUMENT', `Batch sizes must be integers with 0 ≤ minSize ≤ maxSize; got ${String(minSize)} and ${String(maxSize)}.`);
-  }
+  requireOptions('options', options);
+  const minSize = requireCount('minSize', options.minSize ?? 1, 0, MAX_RECORDS);
+  const maxSize = requireCount('maxSize', options.maxSize ?? 8, 0, MAX_RECORDS);
+  if (maxSize < minSize) invalid(`\`maxSize\` must be ≥ \`minSize\` (${minSize}); got ${maxSize}.`);
   return fc.array(labelledExamples(shape, options), { minLength: minSize, maxLength: maxSize });
 }
 
@@ -131,17 +148,30 @@ export function exampleBatches(shape: ExampleShape, options: ValueRange & { read
  * @param examples - the batch (may be empty).
  * @param shape - input shape and number of classes.
  * @returns `{ x, y }`.
- * @throws PrivkitError `INVALID_ARGUMENT` when an example's shape or label does not fit.
+ * @throws PrivkitError `INVALID_ARGUMENT` when `examples` is not an array, `shape` is not an
+ *   {@link ExampleShape}, or an example is not `{ x: { values }, label }` with as many finite values as
+ *   `inputShape` holds and an integer label in [0, numClasses).
  * @example
  * ```ts
  * const { x, y } = batchTensors(batch, { inputShape: [4], numClasses: 3 });
  * ```
  */
 export function batchTensors(examples: readonly LabelledExample[], shape: ExampleShape): { x: tf.Tensor; y: tf.Tensor2D } {
-  const size = sizeOf(shape.inputShape);
+  if (!Array.isArray(examples)) invalid(`\`examples\` must be an array of labelled examples; got ${show(examples)}.`);
+  const size = checkExampleShape(shape);
+  requireCount('examples.length', examples.length, 0, MAX_RECORDS);
   const flat = new Float32Array(examples.length * size);
   const labels = new Float32Array(examples.length * shape.numClasses);
+  examples.forEach((e: unknown, i) => {
+    const values = (e as { x?: { values?: unknown } } | null)?.x?.values;
+    if (e === null || typeof e !== 'object' || values === null || typeof values !== 'object' || typeof (values as ArrayLike<unknown>).length !== 'number') {
+      invalid(`Example ${i} must be { x: { shape, values }, label }; got ${show(e)}.`);
+    }
+  });
   examples.forEach((e, i) => {
+    for (let j = 0; j < e.x.values.length; j++) {
+      if (typeof e.x.values[j] !== 'number' || !Number.isFinite(e.x.values[j])) invalid(`Example ${i} has a non-finite value ${show(e.x.values[j])} at index ${j}.`);
+    }
     if (e.x.values.length !== size) {
       throw new PrivkitError('INVALID_ARGUMENT', `Example ${i} has ${e.x.values.length} values; inputShape [${shape.inputShape.join(', ')}] needs ${size}.`);
     }

@@ -3,7 +3,8 @@
  * beyond the DP-SGD events of {@link accountantLaws}.
  */
 import fc from 'fast-check';
-import { PrivkitError, composed, gaussian, laplace, noOp, nonPrivate, poissonSampled, selfComposed } from '../../accountant/index.js';
+import { MAX_EVENT_DEPTH, composed, gaussian, laplace, noOp, nonPrivate, poissonSampled, selfComposed } from '../../accountant/index.js';
+import { MAX_RECORDS, requireBoolean, requireCount, requireOptions } from './_internals/validate.js';
 import type { DpEvent } from '../../accountant/index.js';
 
 /**
@@ -14,11 +15,14 @@ import type { DpEvent } from '../../accountant/index.js';
  * ```
  */
 export interface DpEventsOptions {
-  /** Nesting depth of `selfComposed`, `composed` and `poissonSampled` (0: leaves only). @defaultValue 2 */
+  /**
+   * Nesting depth of `selfComposed`, `composed` and `poissonSampled` (0: leaves only), below
+   * `MAX_EVENT_DEPTH` (events nest at most that deep). @defaultValue 2
+   */
   readonly maxDepth?: number;
   /** Largest `selfComposed` count. @defaultValue 1000 */
   readonly maxCount?: number;
-  /** Largest number of events in a `composed`. @defaultValue 3 */
+  /** Largest number of events in a `composed` (at most 10⁶). @defaultValue 3 */
   readonly maxComposed?: number;
   /** Include `nonPrivate()` leaves (ε = ∞). @defaultValue false */
   readonly nonPrivate?: boolean;
@@ -39,23 +43,24 @@ function logUniform(min: number, max: number): fc.Arbitrary<number> {
  * a single leaf.
  * @param options - depth and sizes; see {@link DpEventsOptions}.
  * @returns an arbitrary of frozen, valid events.
- * @throws PrivkitError `INVALID_ARGUMENT` for a negative depth or count bounds below 1.
+ * @throws PrivkitError `INVALID_ARGUMENT` for a depth outside [0, MAX_EVENT_DEPTH − 1], count bounds that
+ *   are not integers ≥ 1 (`maxComposed` at most 10⁶), or flags that are not booleans.
  * @example
  * ```ts
  * fc.assert(fc.property(dpEvents(), (e) => !new RdpAccountant().supports(e) || new RdpAccountant().compose(e).getEpsilon(1e-5) >= 0));
  * ```
  */
 export function dpEvents(options: DpEventsOptions = {}): fc.Arbitrary<DpEvent> {
-  const maxDepth = options.maxDepth ?? 2;
-  const maxCount = options.maxCount ?? 1000;
-  const maxComposed = options.maxComposed ?? 3;
-  if (!(Number.isInteger(maxDepth) && maxDepth >= 0)) throw new PrivkitError('INVALID_ARGUMENT', `\`maxDepth\` must be an integer ≥ 0; got ${String(maxDepth)}.`);
-  if (!(Number.isInteger(maxCount) && maxCount >= 1)) throw new PrivkitError('INVALID_ARGUMENT', `\`maxCount\` must be an integer ≥ 1; got ${String(maxCount)}.`);
-  if (!(Number.isInteger(maxComposed) && maxComposed >= 1)) throw new PrivkitError('INVALID_ARGUMENT', `\`maxComposed\` must be an integer ≥ 1; got ${String(maxComposed)}.`);
-  const supportedOnly = options.supportedOnly ?? true;
+  requireOptions('options', options);
+  // A leaf is one level and every depth adds one, so events nest maxDepth + 1 levels deep.
+  const maxDepth = requireCount('maxDepth', options.maxDepth ?? 2, 0, MAX_EVENT_DEPTH - 1);
+  const maxCount = requireCount('maxCount', options.maxCount ?? 1000, 1);
+  const maxComposed = requireCount('maxComposed', options.maxComposed ?? 3, 1, MAX_RECORDS);
+  const supportedOnly = requireBoolean('supportedOnly', options.supportedOnly ?? true);
+  const withNonPrivate = requireBoolean('nonPrivate', options.nonPrivate ?? false);
   const gaussians = logUniform(0.3, 30).map((s) => gaussian(s) as DpEvent);
   const leaves: fc.Arbitrary<DpEvent>[] = [gaussians, logUniform(0.05, 20).map((b) => laplace(b)), fc.constant(noOp())];
-  if (options.nonPrivate === true) leaves.push(fc.constant(nonPrivate()));
+  if (withNonPrivate) leaves.push(fc.constant(nonPrivate()));
   const leaf = fc.oneof(...leaves);
   const rate = logUniform(1e-4, 1);
   const at = (depth: number): fc.Arbitrary<DpEvent> => {

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { PrivkitError } from '../../accountant/index.js';
+import { MAX_RECORDS, requireArbitrary, requireCount, requireOptions } from './_internals/validate.js';
 
 /** `'add-remove'`: D′ is D with one element more or less. `'replace'`: D′ is D with one element changed. */
 export type NeighbourRelation = 'add-remove' | 'replace';
@@ -20,19 +21,12 @@ export type NeighbouringPair<T> = [T[], T[]];
  * ```
  */
 export interface NeighbouringDatasetsOptions {
-  /** Fewest elements in either dataset. @defaultValue 0 (1 for `'replace'`) */
+  /** Fewest elements in either dataset (at most 10⁶). @defaultValue 0 (1 for `'replace'`) */
   readonly minLength?: number;
-  /** Most elements in either dataset. @defaultValue 10 */
+  /** Most elements in either dataset (at most 10⁶). @defaultValue 10 */
   readonly maxLength?: number;
   /** The neighbouring relation. @defaultValue 'add-remove' */
   readonly relation?: NeighbourRelation;
-}
-
-function requireLength(name: string, value: number, min: number): number {
-  if (!(Number.isInteger(value) && value >= min)) {
-    throw new PrivkitError('INVALID_ARGUMENT', `\`${name}\` must be an integer ≥ ${min}; got ${String(value)}.`);
-  }
-  return value;
 }
 
 /**
@@ -43,8 +37,9 @@ function requireLength(name: string, value: number, min: number): number {
  * @param element - the arbitrary of one record (use bounded ranges: a sensitivity bound is only meaningful for them).
  * @param options - lengths and relation; see {@link NeighbouringDatasetsOptions}.
  * @returns an arbitrary of `[D, D′]`, both fresh arrays.
- * @throws PrivkitError `INVALID_ARGUMENT` for lengths that are not integers or leave no pair (add/remove
- *   needs `maxLength ≥ minLength + 1`).
+ * @throws PrivkitError `INVALID_ARGUMENT` for an `element` that is not an arbitrary, lengths that are not
+ *   integers in [0, 10⁶] or leave no pair (add/remove needs `maxLength ≥ minLength + 1`), or an unknown
+ *   relation.
  * @example
  * ```ts
  * fc.assert(fc.property(neighbouringDatasets(fc.integer({ min: 0, max: 10 }), { maxLength: 8 }),
@@ -52,12 +47,14 @@ function requireLength(name: string, value: number, min: number): number {
  * ```
  */
 export function neighbouringDatasets<T>(element: fc.Arbitrary<T>, options: NeighbouringDatasetsOptions = {}): fc.Arbitrary<NeighbouringPair<T>> {
+  requireArbitrary('element', element);
+  requireOptions('options', options);
   const relation = options.relation ?? 'add-remove';
   if (relation !== 'add-remove' && relation !== 'replace') {
     throw new PrivkitError('INVALID_ARGUMENT', `\`relation\` must be 'add-remove' or 'replace'; got ${JSON.stringify(relation)}.`);
   }
-  const minLength = requireLength('minLength', options.minLength ?? (relation === 'replace' ? 1 : 0), 0);
-  const maxLength = requireLength('maxLength', options.maxLength ?? 10, 0);
+  const minLength = requireCount('minLength', options.minLength ?? (relation === 'replace' ? 1 : 0), 0, MAX_RECORDS);
+  const maxLength = requireCount('maxLength', options.maxLength ?? 10, 0, MAX_RECORDS);
   if (relation === 'add-remove') {
     if (maxLength < minLength + 1) {
       throw new PrivkitError('INVALID_ARGUMENT', `\`maxLength\` must be ≥ minLength + 1 = ${minLength + 1} for add/remove neighbours; got ${maxLength}.`);

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { PrivkitError } from '../../accountant/index.js';
 import { neighbouringDatasets } from './neighbouringDatasets.js';
+import { requireArbitrary, requireFunction, requireNonNegative, requireOptions, show as showValue } from './_internals/validate.js';
 
 /** `'l1'` (Laplace), `'l2'` (Gaussian, DP-SGD) or `'linf'`. */
 export type SensitivityNorm = 'l1' | 'l2' | 'linf';
@@ -58,7 +59,8 @@ const NORM_SYMBOL: Record<SensitivityNorm, string> = { l1: '₁', l2: '₂', lin
  * @param fn - the deterministic query: a number or a fixed-length vector (a flattened tensor).
  * @param options - norm, bound, datasets, tolerance; see {@link SensitivityOptions}.
  * @returns a property for `fc.assert`.
- * @throws PrivkitError `INVALID_ARGUMENT` for an unknown norm or a negative bound or tolerance. The
+ * @throws PrivkitError `INVALID_ARGUMENT` for an `fn` that is not a function, an unknown norm, a bound
+ *   or tolerance that is not a number ≥ 0, or `datasets` that is not an arbitrary. The
  *   property itself throws when fn's outputs on D and D′ have different lengths, or the bound is exceeded.
  * @example
  * ```ts
@@ -67,13 +69,15 @@ const NORM_SYMBOL: Record<SensitivityNorm, string> = { l1: '₁', l2: '₂', lin
  * ```
  */
 export function sensitivity<D>(fn: (dataset: D) => number | ArrayLike<number>, options: SensitivityOptions<D>): fc.IProperty<[readonly [D, D]]> {
+  requireFunction('fn', fn);
+  requireOptions('options', options);
   const { norm, bound } = options;
   if (norm !== 'l1' && norm !== 'l2' && norm !== 'linf') {
     throw new PrivkitError('INVALID_ARGUMENT', `\`norm\` must be 'l1', 'l2' or 'linf'; got ${JSON.stringify(norm)}.`);
   }
-  if (!(typeof bound === 'number' && bound >= 0)) throw new PrivkitError('INVALID_ARGUMENT', `\`bound\` must be in [0, ∞]; got ${String(bound)}.`);
-  const tolerance = options.tolerance ?? 1e-9 * Math.max(1, Number.isFinite(bound) ? bound : 1);
-  if (!(tolerance >= 0)) throw new PrivkitError('INVALID_ARGUMENT', `\`tolerance\` must be ≥ 0; got ${String(tolerance)}.`);
+  if (!(typeof bound === 'number' && bound >= 0)) throw new PrivkitError('INVALID_ARGUMENT', `\`bound\` must be in [0, ∞]; got ${showValue(bound)}.`);
+  const tolerance = requireNonNegative('tolerance', options.tolerance ?? 1e-9 * Math.max(1, Number.isFinite(bound) ? bound : 1), false);
+  if (options.datasets !== undefined) requireArbitrary('datasets', options.datasets);
   const datasets = options.datasets ?? (neighbouringDatasets(fc.integer({ min: 0, max: 10 })) as unknown as fc.Arbitrary<readonly [D, D]>);
   return fc.property(datasets, ([d, dPrime]) => {
     const [out, outPrime] = [fn(d), fn(dPrime)];
