@@ -11,6 +11,7 @@ import { clopperPearsonLower, clopperPearsonUpper, normalQuantile } from './_int
 import { bestCandidates, buildFeatures, countEvent, describeOutputEvent, slice, type Candidate, type Draws } from './_internals/eventSearch.js';
 import { drawSeed, seededRandom, streamSeed } from './_internals/prng.js';
 import { neighbouringDatasets } from './neighbouringDatasets.js';
+import { MAX_SAMPLES, claimOf, confidenceOf, requireArbitrary, requireCount, requireFunction, requireOptions, samplesOf, show } from './_internals/validate.js';
 
 /**
  * A randomised mechanism under test. `random()` is uniform on [0, 1) and must be its only source of
@@ -43,15 +44,15 @@ export interface CheckDpOptions<D> {
    * @defaultValue `neighbouringDatasets(fc.integer({ min: 0, max: 10 }), { maxLength: 8 })`
    */
   readonly datasets?: fc.Arbitrary<readonly [D, D]>;
-  /** Draws of the mechanism on each dataset, half to choose the event and half to test it (≥ 20). @defaultValue 100 000 */
+  /** Draws of the mechanism on each dataset, half to choose the event and half to test it (20 to 10⁸). @defaultValue 100 000 */
   readonly samples?: number;
   /** 1 − α: a mechanism that meets the claim fails with probability at most α. @defaultValue 0.95 */
   readonly confidence?: number;
   /** Seed of the generator behind `random()`; printed in the summary. @defaultValue a fresh random seed */
   readonly seed?: number;
-  /** Pairs tried by the search (before shrinking). @defaultValue 20 */
+  /** Pairs tried by the search (before shrinking), 1 to 10 000. @defaultValue 20 */
   readonly searchRuns?: number;
-  /** Draws per dataset to score a candidate pair during the search. @defaultValue max(2 000, samples / 10) */
+  /** Draws per dataset to score a candidate pair during the search (20 to 10⁸). @defaultValue max(2 000, samples / 10) */
   readonly searchSamples?: number;
 }
 
@@ -108,24 +109,23 @@ function invalid(message: string): PrivkitError {
   return new PrivkitError('INVALID_ARGUMENT', message);
 }
 
-function settingsOf<D>(claim: PrivacyClaim, options: CheckDpOptions<D>): Settings<D> {
-  const { epsilon } = claim;
-  const delta = claim.delta ?? 0;
-  if (!(typeof epsilon === 'number' && epsilon >= 0)) throw invalid(`\`epsilon\` must be in [0, ∞]; got ${String(epsilon)}.`);
-  if (!(typeof delta === 'number' && delta >= 0 && delta < 1)) throw invalid(`\`delta\` must be in [0, 1); got ${String(delta)}.`);
-  const samples = options.samples ?? 100_000;
-  if (!(Number.isInteger(samples) && samples >= 20)) throw invalid(`\`samples\` must be an integer ≥ 20; got ${String(samples)}.`);
-  const confidence = options.confidence ?? 0.95;
-  if (!(confidence > 0 && confidence < 1)) throw invalid(`\`confidence\` must be in (0, 1); got ${String(confidence)}.`);
+/** Most pairs the search screens: it is a screening step, whose pick the evaluation then retests. */
+const MAX_SEARCH_RUNS = 10_000;
+
+function settingsOf<D>(mechanism: unknown, claim: PrivacyClaim, options: CheckDpOptions<D>): Settings<D> {
+  requireFunction('mechanism', mechanism);
+  const { epsilon, delta } = claimOf(claim);
+  requireOptions('options', options);
+  const samples = samplesOf('samples', options.samples ?? 100_000);
+  const confidence = confidenceOf(options.confidence ?? 0.95);
   const seed = options.seed ?? drawSeed();
-  if (!Number.isInteger(seed)) throw invalid(`\`seed\` must be an integer; got ${String(seed)}.`);
-  const searchRuns = options.searchRuns ?? 20;
-  if (!(Number.isInteger(searchRuns) && searchRuns >= 1)) throw invalid(`\`searchRuns\` must be an integer ≥ 1; got ${String(searchRuns)}.`);
-  const searchSamples = options.searchSamples ?? Math.max(2000, Math.floor(samples / 10));
-  if (!(Number.isInteger(searchSamples) && searchSamples >= 20)) throw invalid(`\`searchSamples\` must be an integer ≥ 20; got ${String(searchSamples)}.`);
+  if (!Number.isSafeInteger(seed)) throw invalid(`\`seed\` must be an integer; got ${show(seed)}.`);
+  const searchRuns = requireCount('searchRuns', options.searchRuns ?? 20, 1, MAX_SEARCH_RUNS);
+  const searchSamples = samplesOf('searchSamples', options.searchSamples ?? Math.max(2000, Math.floor(samples / 10)));
   if (options.neighbours !== undefined && !(Array.isArray(options.neighbours) && options.neighbours.length === 2)) {
-    throw invalid('`neighbours` must be a pair [D, D′].');
+    throw invalid(`\`neighbours\` must be a pair [D, D′]; got ${show(options.neighbours)}.`);
   }
+  if (options.datasets !== undefined) requireArbitrary('datasets', options.datasets);
   const datasets = options.datasets ?? (DEFAULT_DATASETS as unknown as fc.Arbitrary<readonly [D, D]>);
   return { epsilon, delta, samples, confidence, seed, searchRuns, searchSamples, datasets };
 }
@@ -148,12 +148,12 @@ function store(out: unknown, values: Float64Array | null, row: number, k: number
   }
   const vector = out as ArrayLike<number> | null | undefined;
   if (vector === null || vector === undefined || typeof vector.length !== 'number' || vector.length < 1) {
-    throw invalid(`The mechanism returned ${String(out)} on ${at(name, draw, row)}; it must return a number or a non-empty array of numbers.`);
+    throw invalid(`The mechanism returned ${show(out)} on ${at(name, draw, row)}; it must return a number or a non-empty array of numbers.`);
   }
   if (k !== 0 && vector.length !== k) throw invalid(`The mechanism returned a vector of length ${vector.length} on ${at(name, draw, row)} after length ${k}; the output shape must not change.`);
   for (let j = 0; j < vector.length; j++) {
     const v = vector[j];
-    if (typeof v !== 'number' || Number.isNaN(v)) throw invalid(`The mechanism returned ${String(v)} at index ${j} on ${at(name, draw, row)}; outputs must be numbers (±∞ allowed).`);
+    if (typeof v !== 'number' || Number.isNaN(v)) throw invalid(`The mechanism returned ${show(v)} at index ${j} on ${at(name, draw, row)}; outputs must be numbers (±∞ allowed).`);
     if (values !== null) values[row * vector.length + j] = v;
   }
   return vector.length;
@@ -164,6 +164,9 @@ function drawOutputs<D>(mechanism: Mechanism<D>, dataset: D, n: number, seed: nu
   const random = seededRandom(seed);
   const first = mechanism(dataset, random);
   const k = store(first, null, 0, 0, name, 'draw');
+  if (n * k > MAX_SAMPLES) {
+    throw invalid(`\`samples\` × output length = ${n} × ${k} exceeds ${MAX_SAMPLES} stored numbers per dataset; draw fewer samples or return a shorter vector.`);
+  }
   const values = new Float64Array(n * k);
   store(first, values, 0, k, name, 'draw');
   for (let i = 1; i < n; i++) {
@@ -238,7 +241,7 @@ function searchNeighbours<D>(mechanism: Mechanism<D>, s: Settings<D>, z: number)
  * ```
  */
 export function checkDpSync<D>(mechanism: Mechanism<D>, claim: PrivacyClaim, options: CheckDpOptions<D> = {}): CheckDpResult<D> {
-  const s = settingsOf(claim, options);
+  const s = settingsOf(mechanism, claim, options);
   const alpha = 1 - s.confidence;
   // Two candidate events (one per direction) × two one-sided bounds each: α/4 per bound (Bonferroni).
   const perBound = alpha / 4;

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { PrivkitError } from '../../accountant/index.js';
 import { checkDpSync, type Mechanism, type PrivacyClaim } from './checkDp.js';
 import { neighbouringDatasets } from './neighbouringDatasets.js';
+import { claimOf, confidenceOf, requireArbitrary, requireFunction, requireOptions, samplesOf } from './_internals/validate.js';
 
 /**
  * Options of {@link dpProperty}.
@@ -38,7 +39,9 @@ export interface DpPropertyOptions<D> {
  * @param claim - the claimed ε and δ.
  * @param options - datasets, samples, confidence, runs; see {@link DpPropertyOptions}.
  * @returns a property for `fc.assert` (pass `numRuns: runs`).
- * @throws PrivkitError `INVALID_ARGUMENT` if `runs` is not an integer ≥ 1 (other options are checked on the first run).
+ * @throws PrivkitError `INVALID_ARGUMENT`, when the property is made, for a `mechanism` that is not a
+ *   function, a bad claim (ε ≥ 0, δ in [0, 1)), `runs` that is not an integer ≥ 1, `confidence` outside
+ *   (0, 1), `samples` outside [20, 10⁸], or `datasets` that is not an arbitrary.
  * @example
  * ```ts
  * fc.assert(dpProperty(noisyCount, { epsilon: 1, delta: 0 }, {
@@ -46,18 +49,20 @@ export interface DpPropertyOptions<D> {
  * ```
  */
 export function dpProperty<D>(mechanism: Mechanism<D>, claim: PrivacyClaim, options: DpPropertyOptions<D> = {}): fc.IProperty<[readonly [D, D], number]> {
+  requireFunction('mechanism', mechanism);
+  claimOf(claim);
+  requireOptions('options', options);
   const runs = options.runs ?? 100;
-  if (!(Number.isInteger(runs) && runs >= 1)) {
+  if (!(Number.isSafeInteger(runs) && runs >= 1)) {
     throw new PrivkitError('INVALID_ARGUMENT', `\`runs\` must be an integer ≥ 1; got ${String(runs)}.`);
   }
-  const confidence = options.confidence ?? 0.95;
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new PrivkitError('INVALID_ARGUMENT', `\`confidence\` must be in (0, 1); got ${String(confidence)}.`);
-  }
+  const confidence = confidenceOf(options.confidence ?? 0.95);
+  const samples = samplesOf('samples', options.samples ?? 20_000);
+  if (options.datasets !== undefined) requireArbitrary('datasets', options.datasets);
   const datasets = options.datasets ?? (neighbouringDatasets(fc.integer({ min: 0, max: 10 }), { maxLength: 8 }) as unknown as fc.Arbitrary<readonly [D, D]>);
   const perPair = 1 - (1 - confidence) / runs;
   return fc.property(datasets, fc.noShrink(fc.integer({ min: 0, max: 0x7fffffff })), (neighbours, seed) => {
-    const result = checkDpSync(mechanism, claim, { neighbours, seed, samples: options.samples ?? 20_000, confidence: perPair });
+    const result = checkDpSync(mechanism, claim, { neighbours, seed, samples, confidence: perPair });
     if (!result.passed) throw new Error(result.summary);
   });
 }
