@@ -94,6 +94,10 @@ function defaultChoice(): BackendChoice {
 /**
  * Selects and starts a tfjs backend.
  * @param choice - see {@link BackendChoice}. @defaultValue `PRIVKIT_BACKEND`, else 'auto'
+ * The wasm backend's Emscripten runtime installs process-wide `uncaughtException` /
+ * `unhandledRejection` handlers when it starts; they are removed again, so an uncaught error in the
+ * program behaves as in plain Node (exit code 1, the program's own stack trace) instead of exiting with
+ * code 7 from inside tf-backend-wasm. Handlers the program installed itself stay.
  * @returns the backend now active.
  * @throws PrivkitError `INVALID_ARGUMENT` for an unknown name; `BACKEND_UNAVAILABLE` when the named
  *   backend cannot start (the message says what to install).
