@@ -124,14 +124,15 @@ export function buildModel(spec: ModelSpec): tf.Sequential {
     return { inputShape: [...spec.inputShape] };
   };
   spec.layers.forEach((l, i) => {
-    const init = tf.initializers.glorotNormal({ seed: spec.seed + i });
+    // + 1: tfjs reads a seed of 0 as "no seed" (Math.random), so the same spec would give other weights.
+    const init = tf.initializers.glorotNormal({ seed: spec.seed + i + 1 });
     if (l.kind === 'dense') model.add(tf.layers.dense({ units: l.units, activation: l.activation, kernelInitializer: init, ...input() }));
     else if (l.kind === 'conv2d') model.add(tf.layers.conv2d({ filters: l.filters, kernelSize: l.kernelSize, activation: l.activation, kernelInitializer: init, ...input() }));
     else if (l.kind === 'layerNormalization') model.add(tf.layers.layerNormalization({ ...input() }));
     else model.add(tf.layers.flatten({ ...input() }));
   });
   if (spec.inputShape.length > 1 && !spec.layers.some((l) => l.kind === 'flatten')) model.add(tf.layers.flatten({ ...input() }));
-  model.add(tf.layers.dense({ units: spec.numClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: spec.seed + spec.layers.length }), ...input() }));
+  model.add(tf.layers.dense({ units: spec.numClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: spec.seed + spec.layers.length + 1 }), ...input() }));
   return model;
 }
 

@@ -178,3 +178,16 @@ describe('modelSpecs', () => {
     expectInvalid(() => modelSpecs({ architectures: [] }), /`architectures` must list 'mlp' and\/or 'cnn'/);
   });
 });
+
+describe('buildModel seeds', () => {
+  it('the same spec gives the same weights, seed 0 included (tfjs reads a seed of 0 as none)', () => {
+    const spec = { inputShape: [3], layers: [{ kind: 'dense' as const, units: 2, activation: 'tanh' as const }], numClasses: 2, seed: 0 };
+    const a = buildModel(spec);
+    const b = buildModel(spec);
+    const wa = a.getWeights().map((w) => Array.from(w.dataSync()));
+    const wb = b.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(wa).toEqual(wb);
+    a.dispose();
+    b.dispose();
+  });
+});
