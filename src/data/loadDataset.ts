@@ -59,6 +59,10 @@ const require = createRequire(import.meta.url);
 
 /** Fisher–Yates permutation of 0…n−1 from a seeded PRNG. */
 export function seededPermutation(n: number, seed: number): Int32Array {
+  if (!(Number.isSafeInteger(n) && n >= 0 && n <= 2 ** 31 - 1)) {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`n\` must be an integer in [0, 2^31 − 1]; got ${String(n)}.`);
+  }
+  if (!Number.isSafeInteger(seed)) throw new PrivkitError('INVALID_ARGUMENT', `\`seed\` must be an integer; got ${String(seed)}.`);
   const perm = Int32Array.from({ length: n }, (_, i) => i);
   const u = seededUniform(seed);
   for (let i = n - 1; i > 0; i--) {
@@ -240,6 +244,9 @@ function csvLabels(path: string, column: string, labels: readonly string[], line
  * ```
  */
 export function loadDataset(spec: string, options: LoadDatasetOptions = {}): Dataset {
+  if (typeof spec !== 'string' || spec === '') {
+    throw new PrivkitError('INVALID_ARGUMENT', `\`spec\` must be "dataset:mnist", "dataset:fashion-mnist" or a CSV path; got ${String(spec)}.`);
+  }
   if (spec === 'dataset:mnist') {
     return images('mnist', (k) => (require(`mnist/src/digits/${k}.json`) as { data: number[] }).data, 1, 8000, 2000, options);
   }

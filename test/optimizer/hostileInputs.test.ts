@@ -24,7 +24,7 @@ import {
   restorePrivate,
   useBackend,
 } from '../../src/index.js';
-import { loadModel } from '../../src/node/index.js';
+import { loadDataset, loadModel, seededPermutation, writeFileAtomic } from '../../src/node/index.js';
 import { X, refuses, returns, sweep, type HostileCase } from '../testing/_hostileInputs.js';
 
 const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], activation: 'softmax' })] });
@@ -115,7 +115,13 @@ const cases: HostileCase[] = [
   ['loadPrivate: no folder', () => loadPrivate(join(dir, 'nope'), { model, optimizer }), refuses('nope', 'BAD_CHECKPOINT')],
   ['loadPrivate: a file, not a folder', () => loadPrivate(aFile, { model, optimizer }), refuses('a-file', 'BAD_CHECKPOINT')],
   ['save: under a regular file', () => priv.save(join(aFile, 'ckpt')), refuses('a-file', 'IO_ERROR')],
-  // privkit/node's data and model files: see test/data and test/io sweeps.
+  // privkit/node.
+  ['loadDataset: unknown dataset', () => loadDataset('dataset:imagenet'), refuses('imagenet', 'BAD_DATA_FILE')],
+  ['loadDataset: missing file', () => loadDataset(join(dir, 'none.csv')), refuses('none.csv', 'BAD_DATA_FILE')],
+  ['loadDataset: a number', () => loadDataset(X(42)), refuses('`spec`')],
+  ...[-1, 1.5, NaN, 1e300].map((v): HostileCase => [`seededPermutation: n ${String(v)}`, () => seededPermutation(v, 0), refuses('`n`')]),
+  ['seededPermutation: seed NaN', () => seededPermutation(3, NaN), refuses('`seed`')],
+  ['writeFileAtomic: under a regular file', () => writeFileAtomic(join(aFile, 'x.json'), '{}'), refuses('a-file', 'IO_ERROR')],
   ['loadModel: missing folder', () => loadModel(join(dir, 'no-model')), refuses('no-model', 'BAD_MODEL_FILE')],
 ];
 
