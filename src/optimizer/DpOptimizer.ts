@@ -335,6 +335,7 @@ export class DpOptimizer {
           weightsFinite
             ? 'A gradient is NaN or infinite (check the inputs, the targets and the loss); the step was not applied.'
             : "The model's weights are NaN or infinite: training diverged (a learning rate too large?); the step was not applied.",
+          { reason: weightsFinite ? 'non-finite-gradient' : 'diverged' },
         );
       }
       const named: tf.NamedTensorMap = {};
