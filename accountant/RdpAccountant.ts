@@ -22,11 +22,19 @@ import { requireInRange } from './_internals/validate.js';
 /** Options of {@link RdpAccountant}. */
 export interface RdpAccountantOptions {
   /**
-   * RDP orders α > 1 to track; ε is minimised over them.
+   * RDP orders α in (1, {@link MAX_RDP_ORDER}] to track; ε is minimised over them.
    * @defaultValue {@link DEFAULT_RDP_ORDERS} (dp_accounting's 156 orders, 1.1 … 1024)
    */
   readonly orders?: readonly number[];
 }
+
+/**
+ * Largest RDP order accepted. The exact RDP of the subsampled Gaussian at integer α is a sum of α
+ * terms (and the fractional-order fallback uses its integer neighbours), so α = 1e9 took minutes and
+ * α = 1e300 asked for an array of that length; orders beyond a few thousand never give a smaller ε
+ * for δ ≥ 1e-300 anyway (dp_accounting's largest default order is 1024).
+ */
+export const MAX_RDP_ORDER = 1e6;
 
 /** Per-order RDP vectors of leaf mechanisms, shared by all accountants (bounded LRU). */
 const leafCache = new Map<string, Float64Array>();
@@ -51,14 +59,23 @@ export class RdpAccountant implements PrivacyAccountant {
 
   /**
    * @param options - see {@link RdpAccountantOptions}.
-   * @throws PrivkitError `INVALID_ARGUMENT` for an empty order list or an order ≤ 1, NaN or ∞.
+   * @throws PrivkitError `INVALID_ARGUMENT` for an empty order list or an order ≤ 1, NaN, ∞ or above {@link MAX_RDP_ORDER}.
    */
   constructor(options: RdpAccountantOptions = {}) {
     const orders = options.orders ?? DEFAULT_RDP_ORDERS;
     if (!Array.isArray(orders) || orders.length === 0) {
       throw new PrivkitError('INVALID_ARGUMENT', '`orders` must be a non-empty array of numbers > 1.');
     }
-    orders.forEach((a, i) => requireInRange(`orders[${i}]`, a, { min: 1, max: Infinity, minOpen: true, maxOpen: true }));
+    orders.forEach((a, i) => {
+      requireInRange(`orders[${i}]`, a, { min: 1, max: Infinity, minOpen: true, maxOpen: true });
+      if (a > MAX_RDP_ORDER) {
+        throw new PrivkitError(
+          'INVALID_ARGUMENT',
+          `\`orders[${i}]\` must be at most ${MAX_RDP_ORDER} (the subsampled Gaussian's RDP costs time and memory linear in the order); got ${a}.`,
+          { field: `orders[${i}]`, value: a },
+        );
+      }
+    });
     this.orders = Object.freeze([...orders]);
     this.ordersKey = orders === DEFAULT_RDP_ORDERS ? 'default' : this.orders.join(',');
     this.rdp = new Float64Array(this.orders.length);
@@ -192,6 +209,12 @@ export class RdpAccountant implements PrivacyAccountant {
       if (inner.kind === 'gaussian') {
         for (let i = 0; i < out.length; i++) out[i] = rdpPoissonSampledGaussian(event.sampleRate, inner.noiseMultiplier, orders[i]);
       } // noOp inside: zero cost
+    }
+    if (!(event.kind === 'poissonSampled' && (event.sampleRate === 0 || event.event.kind === 'noOp'))) {
+      // A mechanism that touches the data has RDP > 0 at every order; where the value underflows
+      // (σ ≳ 1e160, q ≲ 1e-160) it is rounded up to the least positive double, so that the
+      // Bretagnolle–Huber test certifies ε = 0 only for δ ≥ e^{-372}, never for every δ.
+      for (let i = 0; i < out.length; i++) if (out[i] === 0) out[i] = Number.MIN_VALUE;
     }
     leafCache.set(key, out);
     if (leafCache.size > LEAF_CACHE_SIZE) leafCache.delete(leafCache.keys().next().value as string);

@@ -7,8 +7,9 @@
  *   RDP(α) = log A_α / (α − 1),   A_α = E_{z∼N(0,σ²)} [ ((1 − q) + q·exp((2z − 1)/(2σ²)))^α ].
  *
  * We never evaluate A_α directly (it is 1 + tiny for small q, and log A_α would lose all its digits);
- * both methods below compute log(A_α − 1) as a sum of non-negative terms, so the result keeps full
- * relative precision down to A_α − 1 ≈ 1e-300:
+ * both methods below compute log(A_α − 1) as a sum of non-negative terms, in logs, so the result
+ * keeps full relative precision however small A_α − 1 is (q = 5e-324, σ = 1e308: A_α − 1 ≈ e^{-2900};
+ * g(u) for |u| < 1e-150 is taken from log|u|, see {@link logGTiny}, and e^x − 1 for x < 1e-300 as x):
  *
  * - integer α (§3.3, eq. for integer α): A_α − 1 = Σ_{k=2}^{α} C(α,k)(1−q)^{α−k} q^k (e^{(k²−k)/(2σ²)} − 1),
  *   because Σ_k C(α,k)(1−q)^{α−k}q^k = 1 and the k = 0, 1 terms vanish; a finite sum, no truncation.
@@ -69,7 +70,10 @@ export function logAMinusOneInteger(q: number, sigma: number, alpha: number): nu
   const terms = new Float64Array(alpha - 1);
   for (let k = 2; k <= alpha; k++) {
     logBinom += Math.log(alpha - k + 1) - Math.log(k);
-    const t = logBinom + (alpha - k) * log1mQ + k * logQ + logExpm1((k * k - k) / twoSigma2);
+    const x = (k * k - k) / twoSigma2;
+    // For huge σ, x underflows (to 0 once 2σ² overflows): then log(e^x − 1) = log x, taken in logs.
+    const logExpm1X = x > 1e-300 ? logExpm1(x) : Math.log(k * k - k) - Math.LN2 - 2 * Math.log(sigma);
+    const t = logBinom + (alpha - k) * log1mQ + k * logQ + logExpm1X;
     terms[k - 2] = t;
     if (t > max) max = t;
   }
@@ -78,6 +82,18 @@ export function logAMinusOneInteger(q: number, sigma: number, alpha: number): nu
   for (let i = 0; i < terms.length; i++) s += Math.exp(terms[i] - max);
   return max + Math.log(s);
 }
+
+/**
+ * log g(u) for |u| < 1e-150 from log|u| (u itself, or u², may underflow there: q = 1e-300):
+ * g(u) = C(α,2)·u²·(1 + (α−2)u/3 + O(α²u²)), exact in float64 at such u.
+ */
+export function logGTiny(logAbsU: number, negative: boolean, alpha: number): number {
+  const u = negative ? -Math.exp(logAbsU) : Math.exp(logAbsU);
+  return Math.log((alpha * (alpha - 1)) / 2) + 2 * logAbsU + Math.log1p(((alpha - 2) * u) / 3);
+}
+
+/** Below this log|u|, {@link logG}'s series would square an underflowing u: {@link logGTiny} is used. */
+const LOG_TINY_U = -345;
 
 /** log g(u), g(u) = (1+u)^α − 1 − αu, accurate to a few ulps relative for α ≥ 1.01, u > −1. */
 export function logG(u: number, alpha: number): number {
@@ -120,8 +136,14 @@ export function logAMinusOneQuadrature(q: number, sigma: number, alpha: number):
   const logAlpha = Math.log(alpha);
   const logF = (t: number): number => {
     const s = t / sigma - c;
-    if (s <= 0) return logNormalPdf(t) + logG(q * Math.expm1(s), alpha);
+    if (s <= 0) {
+      const u = q * Math.expm1(s);
+      if (u < -1e-150) return logNormalPdf(t) + logG(u, alpha);
+      if (s === 0) return -Infinity; // u = 0
+      return logNormalPdf(t) + logGTiny(logQ + Math.log(-Math.expm1(s)), true, alpha);
+    }
     const logU = logQ + logExpm1(s);
+    if (logU < LOG_TINY_U) return logNormalPdf(t) + logGTiny(logU, false, alpha);
     if (logU <= 3) return logNormalPdf(t) + logG(Math.exp(logU), alpha);
     // u > 20: stay in log space, (1+u)^α may overflow.
     const aL = alpha * logAddExp(0, logU);
