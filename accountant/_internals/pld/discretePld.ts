@@ -41,12 +41,18 @@ export function identityPld(interval: number): DiscretePld {
  * point the Q-mass is put there and the excess P-mass, δ(ε_n), goes to +∞.
  */
 export function discretizeProfile(profile: LossProfile, interval: number): DiscretePld {
-  const iLo = Math.floor(profile.lo / interval);
-  const iHi = Math.ceil(profile.hi / interval);
-  const n = iHi - iLo + 1;
-  if (!Number.isFinite(n) || n < 2) {
+  // A loss range beyond ±LOSS_LIMIT (σ ≲ 1e-150: the loss 1/(2σ²) overflows) is cut there: P-mass
+  // above the top goes to +∞ below, P-mass below the bottom is rounded up to it (both pessimistic).
+  const lo = Math.max(profile.lo, -LOSS_LIMIT);
+  const hi = Math.min(profile.hi, LOSS_LIMIT);
+  if (!(lo <= hi)) {
     throw new PrivkitError('INTERNAL', `PLD loss range [${profile.lo}, ${profile.hi}] cannot be discretised with interval ${interval}.`);
   }
+  const iLo = Math.floor(lo / interval);
+  // At least two grid points, even when the whole range lies inside one cell (σ ≳ 1e100: every loss
+  // is within 1e-100 of 0) or is a single point.
+  const iHi = Math.max(Math.ceil(hi / interval), iLo + 1);
+  const n = iHi - iLo + 1;
   if (n > MAX_GRID_POINTS) return discretizeProfile(profile, interval * nextPow2(Math.ceil(n / MAX_GRID_POINTS)));
   // Tails at every grid point; complements only where a tail exceeds 1/2, so that each interval
   // probability is a difference of two numbers ≤ 1/2 (no cancellation against 1).
@@ -73,6 +79,11 @@ export function discretizeProfile(profile: LossProfile, interval: number): Discr
   for (let j = 0; j < n - 1; j++) {
     const eps = (iLo + j) * interval;
     const lp = logIntervalProb(tailP, profile.logHeadP, j);
+    if (!connectable(eps, interval)) {
+      // Rounded up to ε_{j+1}: the P-mass, taken as it is (pessimistic, like coarsen()).
+      if (lp > -Infinity) masses[j + 1] += Math.exp(lp);
+      continue;
+    }
     const lq = logIntervalProb(tailQ, profile.logHeadQ, j);
     if (lp === -Infinity && lq === -Infinity) continue;
     if (lq === -Infinity) {
@@ -87,9 +98,31 @@ export function discretizeProfile(profile: LossProfile, interval: number): Discr
     masses[j + 1] += Math.exp(eps + interval + lq) * f;
   }
   const epsN = iHi * interval;
+  if (!connectable(epsN, 0)) {
+    // All P-mass above the last grid point goes to +∞.
+    return { interval, offset: iLo, masses, infinityMass: Math.exp(tailP[n - 1]) };
+  }
   masses[n - 1] += Math.exp(epsN + tailQ[n - 1]);
   const infinityMass = profileDelta(profile, epsN);
   return { interval, offset: iLo, masses, infinityMass };
+}
+
+/**
+ * Losses are cut at ±LOSS_LIMIT, so that every grid point and every composed loss stays a finite
+ * double (mass beyond it is counted pessimistically, see {@link discretizeProfile}).
+ */
+export const LOSS_LIMIT = 1e300;
+
+/**
+ * Largest |loss| at which connect-the-dots is used. It forms P-masses as e^{ε + log Q}, whose
+ * exponent carries an absolute error of ~|ε|·1e-16 (a relative error of 1e-10 in the mass at 1e6);
+ * beyond it, and where e^Δ overflows, each interval's P-mass is rounded up to its upper grid point
+ * instead, which needs no Q-mass at all. Only mechanisms with σ ≲ 1e-3 (ε in the millions) get there.
+ */
+const CONNECT_LIMIT = 1e6;
+
+function connectable(eps: number, interval: number): boolean {
+  return Math.abs(eps) <= CONNECT_LIMIT && Math.abs(eps + interval) <= CONNECT_LIMIT && interval < 700;
 }
 
 /**
@@ -213,8 +246,11 @@ function logMgf(ks: Float64Array, lms: Float64Array, t: number): number {
   return max + Math.log(s);
 }
 
-/** Minimises a unimodal function of log t by golden-section search over t ∈ [lo, hi]. */
-function goldenMin(f: (t: number) => number, lo: number, hi: number, iterations: number): number {
+/**
+ * Minimises a unimodal function of log t by golden-section search over t ∈ [lo, hi].
+ * @returns the least value seen and the t where it was seen.
+ */
+function goldenMin(f: (t: number) => number, lo: number, hi: number, iterations: number): [value: number, at: number] {
   let a = Math.log(lo);
   let b = Math.log(hi);
   const g = (Math.sqrt(5) - 1) / 2;
@@ -223,6 +259,7 @@ function goldenMin(f: (t: number) => number, lo: number, hi: number, iterations:
   let fc = f(Math.exp(c));
   let fd = f(Math.exp(d));
   let best = Math.min(fc, fd);
+  let at = fc <= fd ? c : d;
   for (let i = 0; i < iterations; i++) {
     if (fc < fd) {
       b = d;
@@ -237,10 +274,20 @@ function goldenMin(f: (t: number) => number, lo: number, hi: number, iterations:
       d = a + g * (b - a);
       fd = f(Math.exp(d));
     }
-    best = Math.min(best, fc, fd);
+    if (fc < best) [best, at] = [fc, c];
+    if (fd < best) [best, at] = [fd, d];
   }
-  return best;
+  return [best, Math.exp(at)];
 }
+
+/**
+ * Support size above which the Chernoff parameter t is searched on a binned copy of the masses
+ * (PROXY_BINS bins) and only the bound at the t found is evaluated on the full support: any t > 0
+ * gives a valid bound, the search only makes it tight, and 40 passes over millions of points (σ ≲ 0.1)
+ * took seconds.
+ */
+const PROXY_SUPPORT = 1 << 16;
+const PROXY_BINS = 1 << 12;
 
 /**
  * Chernoff window [lo, hi] (relative indices of the T-fold sum) outside which the sum has at most
@@ -278,25 +325,131 @@ function chernoffWindow(masses: Float64Array, count: number, tailMass: number): 
   const logTail = Math.log(tailMass / 2);
   // The optimal t is near √(2·log(2/τ)/(T·Var)) for a sum close to Gaussian; search 6 decades around it.
   const t0 = Math.sqrt((2 * -logTail) / (count * variance));
-  const bound = (k: Float64Array) => (t: number) => (count * logMgf(k, lms, t) - logTail) / t;
-  const upper = goldenMin(bound(ks), t0 * 1e-3, t0 * 1e3, 20);
-  const lowerFromTop = goldenMin(bound(ksMirror), t0 * 1e-3, t0 * 1e3, 20);
+  const bound = (k: Float64Array, l: Float64Array) => (t: number) => (count * logMgf(k, l, t) - logTail) / t;
+  let upper: number;
+  let lowerFromTop: number;
+  if (support <= PROXY_SUPPORT) {
+    [upper] = goldenMin(bound(ks, lms), t0 * 1e-3, t0 * 1e3, 20);
+    [lowerFromTop] = goldenMin(bound(ksMirror, lms), t0 * 1e-3, t0 * 1e3, 20);
+  } else {
+    const up = binned(masses, false);
+    const down = binned(masses, true);
+    upper = bound(ks, lms)(goldenMin(bound(up.ks, up.lms), t0 * 1e-3, t0 * 1e3, 20)[1]);
+    lowerFromTop = bound(ksMirror, lms)(goldenMin(bound(down.ks, down.lms), t0 * 1e-3, t0 * 1e3, 20)[1]);
+  }
   const maxSum = count * (n - 1);
   const hi = Math.min(maxSum, Math.ceil(upper));
   const lo = Math.max(0, Math.floor(maxSum - lowerFromTop));
   return lo <= hi ? [lo, hi] : [0, maxSum];
 }
 
+/** The masses summed into PROXY_BINS bins of consecutive indices, at each bin's top index (of the mirror if `mirrored`). */
+function binned(masses: Float64Array, mirrored: boolean): { ks: Float64Array; lms: Float64Array } {
+  const n = masses.length;
+  const width = Math.ceil(n / PROXY_BINS);
+  const bins = Math.ceil(n / width);
+  const ks = new Float64Array(bins);
+  const sums = new Float64Array(bins);
+  for (let k = 0; k < n; k++) {
+    const index = mirrored ? n - 1 - k : k;
+    const b = Math.floor(index / width);
+    sums[b] += masses[k];
+    ks[b] = Math.max(ks[b], index);
+  }
+  let used = 0;
+  for (let b = 0; b < bins; b++) if (sums[b] > 0) used++;
+  const out = { ks: new Float64Array(used), lms: new Float64Array(used) };
+  for (let b = 0, i = 0; b < bins; b++) {
+    if (sums[b] > 0) {
+      out.ks[i] = ks[b];
+      out.lms[i++] = Math.log(sums[b]);
+    }
+  }
+  return out;
+}
+
 /**
- * T-fold self-composition: FFT, elementwise T-th power, inverse FFT over a window holding all but
- * `tailMass` of the finite mass; the remainder is added to m_∞ (pessimistic).
+ * T-fold self-composition. Where the sum's Chernoff window fits in {@link MAX_GRID_POINTS}: FFT,
+ * elementwise T-th power, inverse FFT over that window, the remaining ≤ `tailMass` added to m_∞
+ * (pessimistic). Beyond that (T ≳ 10^7 at the default grid), by repeated squaring,
+ * pld^T = (pld^⌊T/2⌋)²·pld^(T mod 2), from the largest power one transform holds, on a grid of at most
+ * {@link SQUARING_GRID_POINTS} points per factor that is coarsened by powers of two (rounding losses
+ * up, see {@link coarsen}) as the sum spreads: at most 2·log2(T) convolutions, each adding ≤
+ * `tailMass` to m_∞, so T up to 2^53 takes seconds, in a loop (no recursion). (The
+ * truncated tails add up: with T/10^7 factors, δ below ~T·1e-22 cannot be certified at the default
+ * truncation, and ε is then +∞, an upper bound.)
  */
 export function selfCompose(pld: DiscretePld, count: number, tailMass: number): DiscretePld {
   if (count === 0) return identityPld(pld.interval);
   if (count === 1) return pld;
-  const infinityMass = Math.min(1, -Math.expm1(count * Math.log1p(-pld.infinityMass)));
   const [lo, hi] = chernoffWindow(pld.masses, count, tailMass);
-  if (hi - lo + 1 > MAX_GRID_POINTS) return selfCompose(coarsen(pld, nextPow2(Math.ceil((hi - lo + 1) / MAX_GRID_POINTS))), count, tailMass);
+  if (hi - lo + 1 <= MAX_GRID_POINTS) return fftPower(pld, count, tailMass, lo, hi);
+  return powerBySquaring(pld, count, tailMass);
+}
+
+/** Grid points of each factor on the squaring path of {@link selfCompose}; a product has twice as many. */
+export const SQUARING_GRID_POINTS = 1 << 17;
+
+/**
+ * pld^count by repeated squaring, iteratively, for a count whose window (`width` points) is too wide
+ * for one transform. The base is pld^⌊count/2^k⌋ for the least k whose window fits in
+ * MAX_GRID_POINTS: the fewer copies of it are multiplied, the less the truncated tails (≤ `tailMass`
+ * per product, doubled by every later squaring) and the roundings-up add up. A window is at least
+ * the Gaussian one, 2·√(2·c·Var·log(2/τ)) points, which skips, without computing their windows (each
+ * costs passes over the support), the counts c that clearly do not fit.
+ */
+function powerBySquaring(pld: DiscretePld, count: number, tailMass: number): DiscretePld {
+  const variance = varianceOf(pld.masses);
+  let k = 1;
+  let base: DiscretePld;
+  for (;; k++) {
+    const c = Math.floor(count / 2 ** k);
+    if (c <= 1) {
+      base = pld;
+      break;
+    }
+    if (2 * Math.sqrt(2 * c * variance * Math.log(2 / tailMass)) > 1.2 * MAX_GRID_POINTS) continue;
+    const [lo, hi] = chernoffWindow(pld.masses, c, tailMass);
+    if (hi - lo + 1 <= MAX_GRID_POINTS) {
+      base = fftPower(pld, c, tailMass, lo, hi);
+      break;
+    }
+  }
+  // Invariant: result = pld^⌊count/2^j⌋, from j = k down to 0.
+  let result = base;
+  for (let j = k - 1; j >= 0; j--) {
+    const half = fitGrid(result, SQUARING_GRID_POINTS);
+    result = compose(half, half, tailMass);
+    if (Math.floor(count / 2 ** j) % 2 === 1) {
+      result = compose(fitGrid(result, SQUARING_GRID_POINTS), fitGrid(pld, SQUARING_GRID_POINTS), tailMass);
+    }
+  }
+  return result;
+}
+
+/** Variance of the grid index under `masses` (normalised). */
+function varianceOf(masses: Float64Array): number {
+  let total = 0;
+  let mean = 0;
+  for (let k = 0; k < masses.length; k++) {
+    total += masses[k];
+    mean += k * masses[k];
+  }
+  mean /= total;
+  let variance = 0;
+  for (let k = 0; k < masses.length; k++) variance += masses[k] * (k - mean) ** 2;
+  return variance / total;
+}
+
+/** `pld` coarsened by the least power of two that leaves it at most `points` points long. */
+function fitGrid(pld: DiscretePld, points: number): DiscretePld {
+  let factor = 1;
+  while (Math.ceil(pld.masses.length / factor) + 1 > points) factor *= 2;
+  return coarsen(pld, factor);
+}
+
+function fftPower(pld: DiscretePld, count: number, tailMass: number, lo: number, hi: number): DiscretePld {
+  const infinityMass = Math.min(1, -Math.expm1(count * Math.log1p(-pld.infinityMass)));
   const size = nextPow2(hi - lo + 1);
   const input = new Float64Array(size);
   for (let k = 0; k < pld.masses.length; k++) input[k % size] += pld.masses[k];
