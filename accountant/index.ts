@@ -26,7 +26,7 @@ export type {
   NoOpEvent,
 } from './DpEvent.js';
 export type { PrivacyAccountant, LedgerEntry, AccountantState, AccountantKind } from './PrivacyAccountant.js';
-export { RdpAccountant } from './RdpAccountant.js';
+export { RdpAccountant, MAX_RDP_ORDER } from './RdpAccountant.js';
 export type { RdpAccountantOptions } from './RdpAccountant.js';
 export { DEFAULT_RDP_ORDERS } from './defaultOrders.js';
 export { epsilonFromRdp, deltaFromRdp } from './rdpConversion.js';
@@ -35,7 +35,7 @@ export { PldAccountant } from './PldAccountant.js';
 export type { PldAccountantOptions } from './PldAccountant.js';
 export { createAccountant, restoreAccountant } from './createAccountant.js';
 export type { AccountantSpec } from './createAccountant.js';
-export { calibrateNoiseMultiplier, dpSgdEpsilon } from './calibrateNoiseMultiplier.js';
+export { calibrateNoiseMultiplier, dpSgdEpsilon, MIN_NOISE_MULTIPLIER } from './calibrateNoiseMultiplier.js';
 export type { CalibrateNoiseOptions } from './calibrateNoiseMultiplier.js';
 export { maxSteps } from './maxSteps.js';
 export type { MaxStepsOptions } from './maxSteps.js';

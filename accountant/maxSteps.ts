@@ -41,7 +41,16 @@ export function maxSteps(options: MaxStepsOptions): number {
   const target = requireInRange('targetEpsilon', options.targetEpsilon, { min: 0, max: Infinity, minOpen: true, maxOpen: true });
   const limit = requireInteger('limit', options.limit ?? 1e9, 1);
   const spec = options.accountant ?? 'rdp';
-  const within = (steps: number): boolean => dpSgdEpsilon(spec, sigma, q, steps, delta) <= target;
+  const memo = new Map<number, number>();
+  const eps = (steps: number): number => {
+    let e = memo.get(steps);
+    if (e === undefined) {
+      e = dpSgdEpsilon(spec, sigma, q, steps, delta);
+      memo.set(steps, e);
+    }
+    return e;
+  };
+  const within = (steps: number): boolean => eps(steps) <= target;
   if (!within(1)) {
     throw new PrivkitError(
       'UNREACHABLE_TARGET',
@@ -50,20 +59,53 @@ export function maxSteps(options: MaxStepsOptions): number {
     );
   }
   let lo = 1;
-  let hi = 2;
-  while (hi <= limit && within(hi)) {
+  // PLD ε is (almost always) below RDP ε, so the cheap RDP answer is a feasible start for PLD.
+  if (spec === 'pld') {
+    let start = 1;
+    try {
+      start = maxSteps({ ...options, accountant: 'rdp', limit });
+    } catch (e) {
+      if (!(e instanceof PrivkitError && e.code === 'UNREACHABLE_TARGET')) throw e; // RDP is looser: one step may exceed it
+    }
+    if (start > 1 && within(start)) lo = start;
+  }
+  if (lo === limit) return limit;
+  let hi = Math.min(2 * lo, limit);
+  while (within(hi)) {
+    if (hi === limit) return limit;
     lo = hi;
-    hi *= 2;
+    hi = Math.min(2 * hi, limit);
   }
-  if (hi > limit) {
-    if (within(limit)) return limit;
-    hi = limit;
-  }
-  // Invariant: within(lo), !within(hi).
+  // Invariant: within(lo), !within(hi). ε(T) is close to linear in T (a sum of T losses): regula
+  // falsi on ε(T) − target, Illinois-weighted, lands within a few steps; a probe that fails to halve
+  // the bracket is followed by a bisection, so it never takes more than ~2·log2(hi − lo) probes.
+  let fLo = eps(lo) - target;
+  let fHi = eps(hi) - target;
+  let side = 0;
+  let bisectNext = false;
   while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (within(mid)) lo = mid;
-    else hi = mid;
+    const width = hi - lo;
+    let mid: number;
+    if (!bisectNext && Number.isFinite(fLo) && Number.isFinite(fHi) && fHi > fLo) {
+      mid = Math.round(lo + (width * -fLo) / (fHi - fLo));
+    } else {
+      mid = Math.floor((lo + hi) / 2);
+    }
+    if (!(mid > lo)) mid = lo + 1;
+    if (!(mid < hi)) mid = hi - 1;
+    const f = eps(mid) - target;
+    if (f <= 0) {
+      lo = mid;
+      fLo = f;
+      if (side === -1) fHi /= 2;
+      side = -1;
+    } else {
+      hi = mid;
+      fHi = f;
+      if (side === 1) fLo /= 2;
+      side = 1;
+    }
+    bisectNext = !bisectNext && hi - lo > width / 2;
   }
   return lo;
 }
