@@ -2,7 +2,7 @@
  * `privkit noise`: the smallest noise multiplier σ that keeps a DP-SGD run within a target ε.
  */
 import type { Command } from 'commander';
-import { calibrateNoiseMultiplier, dpSgdEpsilon, type AccountantKind } from '../../accountant/index.js';
+import { PrivkitError, calibrateNoiseMultiplier, dpSgdEpsilon, type AccountantKind } from '../../accountant/index.js';
 import type { CliIo } from '../CliIo.js';
 import {
   SAMPLING_AND_EXIT_HELP,
@@ -20,6 +20,9 @@ import { describeSampling } from '../_internals/describeSampling.js';
 import { formatFourDecimals, formatNumber, jsonLine } from '../_internals/format.js';
 import { FLAG_SPECS, parseAccountantFlag, requireNumericFlag } from '../_internals/parseOptions.js';
 import { resolveSampling, type RawSamplingFlags, type Sampling } from '../_internals/resolveSampling.js';
+
+/** The largest σ `privkit noise` searches; a target that needs more is unreachable (exit 3). */
+const MAX_NOISE_MULTIPLIER = 1e4;
 
 /** The flags of `privkit noise`, as commander stores them (raw strings). */
 export interface NoiseFlags extends RawSamplingFlags {
@@ -50,8 +53,10 @@ export interface NoiseReport {
  * public accountant API.
  * @param flags - raw flags.
  * @returns the report.
- * @throws UsageError for a bad, missing or conflicting flag; PrivkitError `UNREACHABLE_TARGET` when
- *   no σ up to the calibration's limit meets the target.
+ * @throws UsageError for a bad, missing or conflicting flag; PrivkitError `UNREACHABLE_TARGET`, naming
+ *   the flags, when no σ ≤ 1e4 meets the target. Where σ = 1e-3 (the smallest searched) already meets
+ *   it — δ near 1, or a sampling rate so small that every record is almost surely never used — 1e-3 is
+ *   the answer.
  * @example
  * ```ts
  * computeNoise({ targetEpsilon: '3', delta: '1e-5', sampleRate: '0.0042667', steps: '14063' }).noiseMultiplier; // ≈ 1.014
@@ -63,7 +68,20 @@ export function computeNoise(flags: NoiseFlags): NoiseReport {
   const delta = requireNumericFlag(FLAG_SPECS.delta, flags.delta);
   const accountant = parseAccountantFlag(flags.accountant);
   const { sampleRate, steps } = sampling;
-  const noiseMultiplier = calibrateNoiseMultiplier({ targetEpsilon, delta, sampleRate, steps, accountant });
+  let noiseMultiplier: number;
+  try {
+    noiseMultiplier = calibrateNoiseMultiplier({ targetEpsilon, delta, sampleRate, steps, accountant, maxNoiseMultiplier: MAX_NOISE_MULTIPLIER });
+  } catch (error) {
+    if (!(error instanceof PrivkitError && error.code === 'UNREACHABLE_TARGET')) throw error;
+    // The library names its parameters; the user typed flags.
+    const why = error.details?.epsilonAtMaxNoise === Infinity ? `; the ${accountant.toUpperCase()} accountant certifies no finite ε at this --delta` : '';
+    throw new PrivkitError(
+      'UNREACHABLE_TARGET',
+      `--target-epsilon ${formatNumber(targetEpsilon)} cannot be reached with a noise multiplier ≤ ${MAX_NOISE_MULTIPLIER} at --delta ${formatNumber(delta)} ` +
+        `(${accountant.toUpperCase()}; ${describeSampling(sampling)})${why}`,
+      { ...error.details, flag: '--target-epsilon' },
+    );
+  }
   const epsilon = dpSgdEpsilon(accountant, noiseMultiplier, sampleRate, steps, delta);
   return { noiseMultiplier, epsilon, targetEpsilon, delta, accountant, sampling };
 }

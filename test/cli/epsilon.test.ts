@@ -4,7 +4,7 @@
  * naming the flag).
  */
 import { describe, expect, it } from 'vitest';
-import { RdpAccountant, gaussian, poissonSampled } from '../../accountant/index.js';
+import { PldAccountant, RdpAccountant, gaussian, poissonSampled } from '../../accountant/index.js';
 import { packageVersion } from '../../cli/_internals/packageVersion.js';
 import { MNIST, expectOneLine, expectUsageError, parseJsonLine, runCli, withFlag, withoutFlag } from './runCli.js';
 
@@ -212,5 +212,38 @@ describe('privkit --help and --version', () => {
     const b = await runCli(['epsilon', '--help']);
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
+  });
+});
+
+describe('privkit epsilon at hostile but valid values (issue 11)', () => {
+  const base = ['epsilon', '--sample-rate', '0.01', '--noise-multiplier', '1', '--steps', '100', '--delta', '1e-5', '--json'];
+
+  it('--accountant pld --steps 1e12 (it died with "Maximum call stack size exceeded") gives the accountant’s finite ε, below RDP’s', async () => {
+    const result = await runCli([...withFlag(base, '--steps', '1e12'), '--accountant', 'pld']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const json = parseJsonLine(result.stdout);
+    // The value itself is checked against the central limit theorem in test/accountant/hostileInputs.test.ts.
+    expect(json.epsilon).toBe(new PldAccountant().compose(poissonSampled(0.01, gaussian(1)), 1e12).getEpsilon(1e-5));
+    expect(Number.isFinite(json.epsilon)).toBe(true);
+    expect(json.epsilon as number).toBeLessThan(new RdpAccountant().compose(poissonSampled(0.01, gaussian(1)), 1e12).getEpsilon(1e-5));
+  });
+
+  it.each(['1e100', '1e200', '1.7976931348623157e308'])('--noise-multiplier %s (PLD: "loss range [0, 0]"; RDP: "rdp[9] … got NaN") gives ε = 0 with both accountants', async (sigma) => {
+    // Closed form: 100 steps with TV ≤ q·erf(1/(2√2σ)) < 1e-100 each are (0, 1e-98)-DP, and δ = 1e-5 ≥ that.
+    for (const accountant of ['rdp', 'pld']) {
+      const result = await runCli([...withFlag(base, '--noise-multiplier', sigma), '--accountant', accountant]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(parseJsonLine(result.stdout)).toMatchObject({ epsilon: 0, accountant });
+    }
+  });
+
+  it('--noise-multiplier 1e-300 gives ε = ∞ (written 1e999) with both accountants: the loss 1/(2σ²) overflows', async () => {
+    for (const accountant of ['rdp', 'pld']) {
+      const result = await runCli([...withFlag(base, '--noise-multiplier', '1e-300'), '--accountant', accountant]);
+      expect(result.code).toBe(0);
+      expect(parseJsonLine(result.stdout)).toMatchObject({ epsilon: Infinity, accountant, order: null });
+    }
   });
 });

@@ -72,6 +72,7 @@ describe('privkit noise, unreachable target', () => {
     expect(result.stdout).toBe('');
     expectOneLine(result.stderr);
     expect(result.stderr).toMatch(/^privkit: .*cannot be reached/);
+    expect(result.stderr).toMatch(/^privkit: --target-epsilon 1e-06 cannot be reached .* at --delta 1e-05 \(RDP; q = 1, steps = 1000\)\n$/);
   });
 });
 
@@ -100,5 +101,47 @@ describe('privkit noise usage errors', () => {
 
   it.each(cases)('$name → exit 2, empty stdout, one stderr line naming it', async ({ argv, mention }) => {
     expectUsageError(await runCli(argv), mention);
+  });
+});
+
+describe('privkit noise at hostile but valid values (issue 11: they hung for minutes)', () => {
+  const base = ['noise', '--target-epsilon', '3', '--delta', '1e-5', '--sample-rate', '0.01', '--steps', '100', '--json'];
+
+  it.each([
+    ['--sample-rate 1e-300', withFlag(base, '--sample-rate', '1e-300'), 1e-300, 1e-5],
+    ['--delta 0.99', withFlag(base, '--delta', '0.99'), 0.01, 0.99],
+  ])('--accountant pld %s: σ = 0.001 (the smallest searched) gives ε = 0, because every σ does', async (_name, argv, q, delta) => {
+    // Reference: whatever σ, the record is used in some step with probability 1 − (1 − q)^100 ≤ δ,
+    // so the run is (0, δ)-DP: the answer is the search's floor, at ε = 0 exactly.
+    expect(1 - (1 - q) ** 100).toBeLessThanOrEqual(delta);
+    const start = performance.now();
+    const result = await runCli([...argv, '--accountant', 'pld']);
+    expect(performance.now() - start).toBeLessThan(30_000);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(parseJsonLine(result.stdout)).toEqual({ noiseMultiplier: 0.001, epsilon: 0, delta, accountant: 'pld' });
+  });
+
+  it.each([
+    ['--sample-rate 1e-300', withFlag(base, '--sample-rate', '1e-300'), 1e-300, 1e-5],
+    ['--delta 0.99', withFlag(base, '--delta', '0.99'), 0.01, 0.99],
+  ])('--accountant rdp %s: σ meets the target and σ·(1 − 1e-3) does not, or it is the floor, in seconds (q = 1e-300 took 40 s)', async (_name, argv, q, delta) => {
+    const start = performance.now();
+    const json = parseJsonLine((await runCli(argv)).stdout);
+    expect(performance.now() - start).toBeLessThan(20_000);
+    const sigma = json.noiseMultiplier as number;
+    expect(json.epsilon).toBe(dpSgdEpsilon('rdp', sigma, q, 100, delta));
+    expect(json.epsilon as number).toBeLessThanOrEqual(3);
+    if (sigma > 0.001) expect(dpSgdEpsilon('rdp', sigma * (1 - 1e-3), q, 100, delta)).toBeGreaterThan(3);
+  });
+
+  it('an unreachable target names the flags: --target-epsilon, --delta, and why (PLD below its truncated tails)', async () => {
+    const result = await runCli([...withFlag(base, '--delta', '1e-300'), '--accountant', 'pld']);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expectOneLine(result.stderr);
+    expect(result.stderr).toBe(
+      'privkit: --target-epsilon 3 cannot be reached with a noise multiplier ≤ 10000 at --delta 1e-300 (PLD; q = 0.01, steps = 100); the PLD accountant certifies no finite ε at this --delta\n',
+    );
   });
 });
