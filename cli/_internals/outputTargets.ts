@@ -3,6 +3,7 @@
  * file-system errors of the final writes mapped to the flag that named the path.
  */
 import { resolve, sep } from 'node:path';
+import { PrivkitError } from '../../accountant/index.js';
 import { ioError, isErrnoException, probeWritable, type IoTarget } from '../../src/io/ioError.js';
 
 /** Whether `path` is `target`, inside it, a temporary sibling of it (`<target>.…`), or a folder on the way to it. */
@@ -22,6 +23,10 @@ function concerns(path: string, target: string): boolean {
  * ```
  */
 export function outputError(error: unknown, targets: readonly IoTarget[]): unknown {
+  // privkit/node's writers raise IO_ERROR without a flag; the file-system error is kept as its cause.
+  if (error instanceof PrivkitError && error.code === 'IO_ERROR' && error.details?.flag === undefined && isErrnoException(error.details?.cause)) {
+    return outputError(error.details.cause, targets);
+  }
   if (!isErrnoException(error)) return error;
   const at = typeof error.path === 'string' ? resolve(error.path) : undefined;
   const target = at === undefined ? targets[0] : targets.find((t) => concerns(at, resolve(t.path)));

@@ -108,6 +108,10 @@ function reason(error: NodeJS.ErrnoException, target: IoTarget): string {
  * ```
  */
 export function ioError(error: unknown, target: IoTarget): unknown {
+  // An IO_ERROR raised without a flag (privkit/node's writeFileAtomic) is worded again for this flag.
+  if (error instanceof PrivkitError && error.code === 'IO_ERROR' && target.flag !== undefined && error.details?.flag === undefined && isErrnoException(error.details?.cause)) {
+    return ioError(error.details.cause, target);
+  }
   if (error instanceof PrivkitError || !isErrnoException(error)) return error;
   const why = `${reason(error, target)} (${error.code})`;
   const kind = target.kind ?? 'folder';
@@ -115,7 +119,7 @@ export function ioError(error: unknown, target: IoTarget): unknown {
     target.flag === undefined
       ? `cannot ${WRITE_CALLS.has(error.syscall ?? '') ? 'write' : 'read'} ${JSON.stringify(target.path)}: ${why}`
       : `${target.flag} must be a ${kind} that can be ${kind === 'folder' ? 'created and written' : 'written'}; got ${JSON.stringify(target.path)}: ${why}`;
-  return new PrivkitError('IO_ERROR', message, { path: target.path, code: error.code, ...(target.flag === undefined ? {} : { flag: target.flag }) });
+  return new PrivkitError('IO_ERROR', message, { path: target.path, code: error.code, ...(target.flag === undefined ? { cause: error } : { flag: target.flag }) });
 }
 
 /**
