@@ -140,6 +140,13 @@ describe('PLD at tiny and huge σ', () => {
     expect(Math.abs(acc.getDelta(5) / everSampled - 1)).toBeLessThan(1e-9);
   });
 
+  it('the same at the finest grid option (valueDiscretizationInterval 1e-300: range/interval overflowed, and ε came out 0.10)', () => {
+    const [q, steps] = [0.01, 10];
+    const acc = new PldAccountant({ valueDiscretizationInterval: 1e-300 }).compose(poissonSampled(q, gaussian(1e-300)), steps);
+    expect(acc.getEpsilon(1e-5)).toBe(Infinity);
+    expect(Math.abs(acc.getDelta(5) / -Math.expm1(steps * Math.log1p(-q)) - 1)).toBeLessThan(1e-9);
+  });
+
   it.each([1e100, 1e154, 1e200, 1e300, Number.MAX_VALUE])('σ = %s (it was "PLD loss range [0, 0] cannot be discretised"): ε = 0, δ(ε) ≤ T·q·erf(1/(2√2σ))', (sigma) => {
     const [q, steps] = [0.01, 1000];
     const acc = new PldAccountant().compose(poissonSampled(q, gaussian(sigma)), steps);
@@ -289,6 +296,30 @@ describe('calibration and maxSteps at the edges (they hung)', () => {
     const steps = maxSteps(opts);
     expect(dpSgdEpsilon('pld', 1, 0.01, steps, delta)).toBeLessThanOrEqual(3);
     expect(dpSgdEpsilon('pld', 1, 0.01, steps + 1, delta)).toBeGreaterThan(3);
+  });
+});
+
+describe('hostile accountant options: a number or a typed error, in time', () => {
+  const step = poissonSampled(0.01, gaussian(1));
+  it.each([
+    ['RDP orders [1 + 1e-15]', () => new RdpAccountant({ orders: [1 + 1e-15] }).compose(step, 100).getEpsilon(1e-5)],
+    ['RDP orders [1e6]', () => new RdpAccountant({ orders: [1e6] }).compose(step, 100).getEpsilon(1e-5)],
+    ['RDP orders [1e6 − 0.5]', () => new RdpAccountant({ orders: [1e6 - 0.5] }).compose(step, 100).getEpsilon(1e-5)],
+    ['PLD interval 1e-300', () => new PldAccountant({ valueDiscretizationInterval: 1e-300 }).compose(step, 10).getEpsilon(1e-5)],
+    ['PLD interval 1', () => new PldAccountant({ valueDiscretizationInterval: 1 }).compose(step, 1000).getEpsilon(1e-5)],
+    ['PLD truncation 0', () => new PldAccountant({ tailMassTruncation: 0 }).compose(step, 10_000).getEpsilon(1e-5)],
+    ['PLD truncation 1e-3 (δ below it: ε = ∞)', () => new PldAccountant({ tailMassTruncation: 1e-3 }).compose(step, 10_000).getEpsilon(1e-5)],
+  ])('%s', (_name, call) => {
+    const start = performance.now();
+    const eps = call();
+    expect(performance.now() - start).toBeLessThan(60_000);
+    expect(eps >= 0).toBe(true);
+  });
+
+  it('a 1 + 1e-15 order certifies nothing (ε = ∞: orders ≤ 1.01 are skipped), and the interval-1 PLD is above the fine one', () => {
+    expect(new RdpAccountant({ orders: [1 + 1e-15] }).compose(step, 100).getEpsilon(1e-5)).toBe(Infinity);
+    const coarse = new PldAccountant({ valueDiscretizationInterval: 1 }).compose(step, 1000).getEpsilon(1e-5);
+    expect(coarse).toBeGreaterThanOrEqual(new PldAccountant().compose(step, 1000).getEpsilon(1e-5));
   });
 });
 

@@ -48,6 +48,12 @@ export function discretizeProfile(profile: LossProfile, interval: number): Discr
   if (!(lo <= hi)) {
     throw new PrivkitError('INTERNAL', `PLD loss range [${profile.lo}, ${profile.hi}] cannot be discretised with interval ${interval}.`);
   }
+  if (!((hi - lo) / interval < 2 ** 1000)) {
+    // Range/interval overflows (a tiny interval option and a huge range): coarsen by 2^k first, k
+    // from the logs, in two factors since 2^k alone may overflow.
+    const k = Math.ceil(Math.log2(hi - lo) - Math.log2(interval) - Math.log2(MAX_GRID_POINTS));
+    return discretizeProfile(profile, interval * 2 ** Math.floor(k / 2) * 2 ** Math.ceil(k / 2));
+  }
   const iLo = Math.floor(lo / interval);
   // At least two grid points, even when the whole range lies inside one cell (σ ≳ 1e100: every loss
   // is within 1e-100 of 0) or is a single point.
