@@ -92,7 +92,7 @@ export function calibrateNoiseMultiplier(options: CalibrateNoiseOptions): number
   } else {
     do {
       lo = hi;
-      hi = lo * 2;
+      hi = Math.min(lo * 2, Number.MAX_VALUE); // σ stays finite even with maxNoiseMultiplier near the largest double
       if (lo >= maxSigma) {
         // An infinite ε at the largest σ: δ is below what the accountant certifies at all (the PLD
         // accountant's truncated tail mass, for instance), not a matter of noise.
