@@ -3,7 +3,8 @@
  * 5e-324, 2^53 − 1 steps, δ at both ends of (0, 1), targets from 1e-300 to 1e300. First the cases
  * that broke, each against an independent reference (a closed form, a limit, a brute-force sum or
  * quadrature computed here, or mpmath at 60 digits); then a sweep of every hostile value through
- * every library entry point, asserting a number in range (never NaN) or a typed PrivkitError, in time.
+ * every library entry point, asserting a number in range (never NaN) or, from a search, a typed
+ * UNREACHABLE_TARGET, in time.
  */
 import erfc from '@stdlib/math-base-special-erfc';
 import erfcx from '@stdlib/math-base-special-erfcx';
@@ -369,8 +370,6 @@ const CASES = ENTRY_POINTS.flatMap((entry) =>
   HOSTILE.filter(([key]) => entry.reads.includes(key)).map(([key, value]) => ({ entry, key, value, params: { ...BASE, [key]: value } as Params })),
 );
 
-/** The codes a hostile number may legitimately produce. */
-const EXPECTED_CODES = new Set(['INVALID_ARGUMENT', 'UNREACHABLE_TARGET']);
 
 /** Whether `value` is a possible answer of that kind (the defining properties are checked apart). */
 function inRange(kind: Kind, value: number): boolean {
@@ -398,8 +397,11 @@ describe(`sweep: ${HOSTILE.length} hostile values × ${ENTRY_POINTS.length} entr
     const ms = performance.now() - start;
     expect(ms, 'time (ms)').toBeLessThan(entry.limitMs);
     if ('error' in outcome) {
+      // Every value in the table is inside its documented range: an accountant must answer, and a
+      // search may only find the target unreachable (before, σ ≥ 1e154 gave "`rdp[9]` … got NaN").
       expect(outcome.error).toBeInstanceOf(PrivkitError);
-      expect(EXPECTED_CODES.has((outcome.error as PrivkitError).code), (outcome.error as Error).message).toBe(true);
+      expect(entry.kind === 'sigma' || entry.kind === 'steps', (outcome.error as Error).message).toBe(true);
+      expect((outcome.error as PrivkitError).code, (outcome.error as Error).message).toBe('UNREACHABLE_TARGET');
       return;
     }
     expect(inRange(entry.kind, outcome.value), `value ${outcome.value}`).toBe(true);
