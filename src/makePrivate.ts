@@ -8,6 +8,7 @@ import {
   calibrateNoiseMultiplier,
   createAccountant,
   maxSteps,
+  restoreAccountant,
   gaussian,
   poissonSampled,
   type AccountantKind,
@@ -205,6 +206,17 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
   // The sampler's stream is independent of the noise's: seeded from another mix of the seed.
   const sampler = new PoissonSampler(datasetSize, sampleRate, options.seed === undefined ? 'secure' : { seed: (options.seed ^ 0x9e3779b9) >>> 0 });
   const event = noiseMultiplier > 0 ? poissonSampled(sampleRate, gaussian(noiseMultiplier)) : null;
+  // What the ledger holds, kept as it is composed (the budget reads this, not the settable step counter):
+  // how many steps of this run's event, and whether anything else was composed into it.
+  const ledger = { ownSteps: 0, foreign: false };
+  const stepEventJson = JSON.stringify(event ?? { kind: 'nonPrivate' });
+  const composeRaw = accountant.compose.bind(accountant);
+  accountant.compose = (e, count = 1) => {
+    composeRaw(e, count);
+    if (JSON.stringify(e) === stepEventJson) ledger.ownSteps += count;
+    else ledger.foreign = true;
+    return accountant;
+  };
   dpOptimizer.onStep(() => {
     if (event === null) accountant.compose({ kind: 'nonPrivate' });
     else accountant.compose(event);
@@ -232,7 +244,9 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     if (fitOptions.verbose !== undefined && fitOptions.verbose !== 0 && fitOptions.verbose !== 1) {
       throw new PrivkitError('INVALID_ARGUMENT', `\`verbose\` must be 0 or 1; got ${String(fitOptions.verbose)}.`);
     }
-    // The ledger holds only this run's steps, all the same event, so the budget is a step count.
+    // The budget is read off the accountant's ledger, not the optimizer's (settable) step counter. While
+    // the ledger holds only this run's event it is a step count (maxSteps); once it holds anything else
+    // (events a caller composed), each step is checked on a copy of the accountant with that step added.
     let allowedSteps = Infinity;
     if (targetEpsilon !== undefined) {
       allowedSteps =
@@ -240,6 +254,13 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
           ? 0
           : maxStepsOrZero({ noiseMultiplier: noiseMultiplier as number, sampleRate, delta, targetEpsilon, accountant: accountantKind });
     }
+    const withinBudget = (): boolean => {
+      if (targetEpsilon === undefined) return true;
+      if (!ledger.foreign) return ledger.ownSteps + 1 <= allowedSteps;
+      const copy = restoreAccountant(accountant.toJSON());
+      copy.compose(event ?? { kind: 'nonPrivate' });
+      return copy.getEpsilon(delta) <= targetEpsilon;
+    };
     const totalSteps = Math.ceil(epochs / sampleRate);
     const history: FitHistory = { loss: [], epsilon: [], steps: 0 };
     const user = fitOptions.callbacks ?? {};
@@ -278,7 +299,7 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     let epochSteps = 0;
     let epoch = 0;
     for (let s = 0; s < totalSteps; s++) {
-      if (dpOptimizer.stepCount + 1 > allowedSteps) {
+      if (!withinBudget()) {
         throw new PrivkitError(
           'BUDGET_EXCEEDED',
           `Stopped before step ${dpOptimizer.stepCount + 1}: it would take ε above targetEpsilon = ${targetEpsilon} at δ = ${delta} (ε now ${accountant.getEpsilon(delta)}).`,
@@ -390,10 +411,7 @@ export async function restorePrivate(
     if (e instanceof PrivkitError && e.code === 'INVALID_ARGUMENT') throw badCheckpoint(`its settings are invalid: ${e.message}`);
     throw e;
   }
-  // Everything is checked: now set the parts.
-  const weights = s.weights.map((w) => tf.tensor(w.values, [...w.shape], w.dtype));
-  parts.model.setWeights(weights);
-  tf.dispose(weights);
+  // Everything is checked: now set the parts, the optimizer's first (if tfjs refuses it, the model is untouched).
   if (s.optimizer.length > 0) {
     const named = s.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, [...w.shape], w.dtype) }));
     try {
@@ -402,6 +420,9 @@ export async function restorePrivate(
       tf.dispose(named.map((n) => n.tensor));
     }
   }
+  const weights = s.weights.map((w) => tf.tensor(w.values, [...w.shape], w.dtype));
+  parts.model.setWeights(weights);
+  tf.dispose(weights);
   if (s.steps > 0) priv.accountant.compose(stepEvent(o), s.steps);
   priv.dpOptimizer.setStepCount(s.steps);
   if (s.seeded !== null) priv.sampler.restore(s.seeded.sampler);

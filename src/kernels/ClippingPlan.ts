@@ -94,6 +94,14 @@ export function planClipping(model: tf.LayersModel, options: PlanOptions): Clipp
         layer: l.name,
       });
     }
+    refuseNested(l);
+    if ((l as unknown as { stateful?: boolean }).stateful === true) {
+      throw new PrivkitError(
+        'UNSUPPORTED_LAYER',
+        `Layer "${l.name}" is stateful: it carries each batch's state into the next, so one example would influence later steps outside its clipped gradient. Use stateful: false.`,
+        { layer: l.name },
+      );
+    }
     if ((l as unknown as { activityRegularizer?: unknown }).activityRegularizer != null) {
       throw new PrivkitError(
         'UNSUPPORTED_LAYER',
@@ -145,6 +153,39 @@ export function planClipping(model: tf.LayersModel, options: PlanOptions): Clipp
     slowLayers: steps.filter((st) => st.slow).map((st) => st.layer.name),
     signature: weightsSignature(model),
   };
+}
+
+/** The layers a wrapper holds (TimeDistributed, Bidirectional) or a nested model's layers. */
+function innerLayers(layer: AnyLayer): AnyLayer[] {
+  const l = layer as unknown as { layer?: AnyLayer; forwardLayer?: AnyLayer; backwardLayer?: AnyLayer; layers?: AnyLayer[] };
+  return [l.layer, l.forwardLayer, l.backwardLayer, ...(Array.isArray(l.layers) ? l.layers : [])].filter((x): x is AnyLayer => x !== undefined && x !== null);
+}
+
+/**
+ * Refuses what a layer hides inside it: a nested model (not supported yet: its layers would not get
+ * their own rules), or a BatchNormalization inside a wrapper (the wrapper would run it on batch
+ * statistics, mixing examples, and update its moving statistics from raw data).
+ */
+function refuseNested(layer: AnyLayer): void {
+  if (Array.isArray((layer as unknown as { layers?: unknown }).layers)) {
+    throw new PrivkitError(
+      'UNSUPPORTED_LAYER',
+      `Layer "${layer.name}" is a nested model (${layer.getClassName()}); per-example clipping supports a chain of layers: flatten the nested model into the outer one.`,
+      { layer: layer.name },
+    );
+  }
+  const stack = innerLayers(layer);
+  while (stack.length > 0) {
+    const inner = stack.pop() as AnyLayer;
+    if (inner.getClassName() === 'BatchNormalization') {
+      throw new PrivkitError(
+        'UNSUPPORTED_LAYER',
+        `Layer "${layer.name}" (${layer.getClassName()}) wraps a BatchNormalization ("${inner.name}"), which mixes examples and breaks per-example sensitivity; use LayerNormalization instead.`,
+        { layer: layer.name, inner: inner.name },
+      );
+    }
+    stack.push(...innerLayers(inner));
+  }
 }
 
 /** A short description of any value, for messages. */

@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
 import type { ClippingMode } from './_internals/clippingPlan.js';
-import { checkLossIndependence, checkLossShape, targetFor } from './_internals/lossContract.js';
+import { checkLossIndependence, checkLossOnBatch, checkLossShape, targetFor } from './_internals/lossContract.js';
 import { describe, planClipping, type ClippingPlan, type PlanStep } from './ClippingPlan.js';
 import type { LossSpec } from './perExampleLoss.js';
 
@@ -140,25 +140,28 @@ export function checkBatch(plan: ClippingPlan, x: unknown, y: unknown): tf.Tenso
 /**
  * The chain's forward pass, as tfjs runs it: layers with a rule through the rule (probe added to the
  * pre-activation), the others through `apply` (inference mode for a frozen BatchNormalization), masks
- * carried from layer to layer as tfjs-layers' executor does for `predict` and `fit` (`kwargs.mask` to
- * the next layer; `computeMask` of a layer that supports masking, none after one that does not).
+ * carried from layer to layer exactly as tfjs-layers' executor does for `predict` and `fit`.
  */
 function forwardChain(steps: readonly PlanStep[], x: tf.Tensor, probes: readonly tf.Tensor[] | null, masks: boolean, keepInputs: tf.Tensor[] | null): tf.Tensor {
   let h: tf.Tensor = x;
-  let mask: tf.Tensor | null = null;
+  let mask: tf.Tensor | null = null; // the mask of the current layer's input
+  let passed: tf.Tensor | null = null; // what tfjs passes as kwargs.mask: the last input mask seen
   let k = 0;
   for (const { layer, rule, inference } of steps) {
     const input = h;
+    if (mask !== null) passed = mask;
     if (rule === null) {
       const kwargs: Record<string, unknown> = { training: !inference };
-      if (mask !== null) kwargs.mask = mask;
+      if (passed !== null) kwargs.mask = passed;
       h = layer.apply(h, kwargs) as tf.Tensor;
     } else {
       // Kept past the tidy for the norms; never `keep` the caller's own x (it would escape the caller's tidy).
       if (keepInputs !== null) keepInputs.push(h === x ? h : tf.keep(h));
       h = rule.forward(layer, h, probes === null ? null : probes[k++]);
     }
-    // tfjs-layers' executor (predict, fit): a layer that does not support masking drops the mask.
+    // tfjs-layers' executor (predict, fit): a layer that supports masking computes its output's mask;
+    // after one that does not, the output has none — but kwargs.mask keeps the last one (it is only
+    // overwritten when an input has a mask), so later layers still receive it.
     if (masks) mask = layer.supportsMasking ? ((layer.computeMask(input, mask ?? undefined) as tf.Tensor | null) ?? null) : null;
   }
   return h;
@@ -201,10 +204,14 @@ function clipChecked(plan: ClippingPlan, x: tf.Tensor, y: tf.Tensor): ClippedGra
   // The losses leave tf.grads' own scope by tf.keep, which would also take them past any tidy of the
   // caller's: the result returns a clone, and the kept tensor is disposed here.
   let losses: tf.Tensor1D | null = null;
+  // A custom loss is checked on every real batch too (see checkLossOnBatch): its predictions are kept.
+  const custom = typeof plan.loss === 'function';
+  let predictions: tf.Tensor | null = null;
   const disposeInputs = (): void => {
     for (const t of inputs) if (t !== x) t.dispose(); // kept intermediates; never the caller's input
     inputs.length = 0;
     if (losses !== null) (losses as tf.Tensor).dispose();
+    if (predictions !== null) (predictions as tf.Tensor).dispose();
   };
   try {
   return tf.tidy(() => {
@@ -225,12 +232,15 @@ function clipChecked(plan: ClippingPlan, x: tf.Tensor, y: tf.Tensor): ClippedGra
     const probes = probeShapes.map((s) => tf.zeros(s));
 
     const total = (...ps: tf.Tensor[]): tf.Scalar => {
-      const out = lossFn(y, forwardChain(steps, x, ps, masks, inputs));
+      const h = forwardChain(steps, x, ps, masks, inputs);
+      const out = lossFn(y, h);
       checkLossShape(out, batch);
       losses = tf.keep(out);
+      if (custom) predictions = tf.keep(h);
       return tf.sum(out);
     };
     const g = probes.length > 0 ? tf.grads(total)(probes) : (total(), []);
+    if (custom) checkLossOnBatch(lossFn, y, predictions as unknown as tf.Tensor, losses as unknown as tf.Tensor1D);
 
     // Layers without a rule: each example's gradient for their weights, by a loop over the batch
     // through the same forward pass.

@@ -100,14 +100,6 @@ export interface StepHooks {
   noisySum?(noisy: readonly tf.Tensor[], info: StageInfo): void;
 }
 
-/** Mixes a seed, a step and a tensor index into a 32-bit noise seed (SplitMix-style finaliser). */
-function noiseSeedFor(seed: number, step: number, tensor: number): number {
-  let h = (seed ^ Math.imul(step + 1, 0x9e3779b1) ^ Math.imul(tensor + 1, 0x85ebca77) ^ Math.floor(step / 2 ** 32)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
 /**
  * DP-SGD around a tfjs optimizer.
  * @example
@@ -318,7 +310,8 @@ export class DpOptimizer {
       const model = this.options.model;
       const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
       // Each layer's own penalties (a Sequential's container list is empty until tfjs compiles it).
-      const penalties = (): tf.Scalar[] => model.layers.flatMap((l) => l.calculateLosses());
+      // Only trained layers: a frozen layer's penalty has no gradient here (tfjs' variableGrads refuses it).
+      const penalties = (): tf.Scalar[] => model.layers.filter((l) => l.trainable && l.trainableWeights.length > 0).flatMap((l) => l.calculateLosses());
       const count = tf.tidy(() => penalties().length);
       if (count > 0) {
         // Weight regularizers: ∇R(θ) depends on no example, so adding it after the noise is post-processing.
@@ -367,8 +360,8 @@ export class DpOptimizer {
     return grads.map((g, i) =>
       tf.tidy(() => {
         if (std === 0) return tf.clone(g);
-        // Seeded: a distinct stream per step and per tensor, reproducible from `seed`; else the CSPRNG.
-        const source = this.seed === null ? ('secure' as const) : { seed: noiseSeedFor(this.seed, this.steps, i) };
+        // Seeded: one stream per (seed, step, tensor), keyed by all of them (no two coincide).
+        const source = this.seed === null ? ('secure' as const) : { key: [this.seed, this.steps % 2 ** 32, Math.floor(this.steps / 2 ** 32), i] };
         let noise = gaussianNoise(g.shape, std, source);
         const row = padding?.get(i);
         if (row !== undefined) {

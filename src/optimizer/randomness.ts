@@ -50,6 +50,39 @@ export class Xoshiro128 implements RandomWords {
   }
 
   /**
+   * A generator keyed by up to four 32-bit words (e.g. a seed, a step and a tensor index), through a
+   * bijection of the 128 bits: distinct keys give distinct states — no two streams coincide, unlike
+   * seeds folded into 32 bits — and nearby keys give unrelated ones.
+   * @param key - one to four integers (taken modulo 2³²).
+   * @returns the generator.
+   */
+  static fromKey(key: readonly number[]): Xoshiro128 {
+    const constants = [0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344];
+    const h = Uint32Array.from({ length: 4 }, (_, k) => ((key[k] ?? 0) ^ constants[k]) >>> 0);
+    // MurmurHash3_x86_128's finalisation: cross-add, fmix32 each word, cross-add. Each part is a
+    // bijection of the 128 bits (the cross-adds are triangular mod 2³²), so distinct keys give distinct
+    // states, and every state word depends on every key word (xoshiro's first output reads one word).
+    const crossAdd = (): void => {
+      h[0] += h[1] + h[2] + h[3];
+      h[1] += h[0];
+      h[2] += h[0];
+      h[3] += h[0];
+    };
+    crossAdd();
+    for (let k = 0; k < 4; k++) {
+      let w = h[k];
+      w = Math.imul(w ^ (w >>> 16), 0x85ebca6b);
+      w = Math.imul(w ^ (w >>> 13), 0xc2b2ae35);
+      h[k] = (w ^ (w >>> 16)) >>> 0;
+    }
+    crossAdd();
+    if (h.every((w) => w === 0)) h[0] = 1; // xoshiro's one forbidden state
+    const g = new Xoshiro128(0);
+    g.s.set(h);
+    return g;
+  }
+
+  /**
    * A generator at a saved state.
    * @param state - four 32-bit words, not all 0 (as returned by {@link Xoshiro128.state}).
    * @returns the generator.

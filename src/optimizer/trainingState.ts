@@ -70,10 +70,18 @@ function asState(name: string, t: tf.Tensor): TensorState {
  */
 export async function trainingState(priv: PrivateTraining): Promise<PrivateTrainingState> {
   const o = priv.options;
-  const optimizerWeights = await o.optimizer.getWeights();
-  const optimizer = optimizerWeights.map(({ name, tensor }) => asState(name, tensor));
-  // getWeights makes a new scalar for the iteration count; the rest are the optimizer's own variables.
-  for (const { tensor } of optimizerWeights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+  // tfjs' getWeights reads the iteration count before it awaits and the variables after: a step taken
+  // in between (a caller that did not await) would mix two instants, so read again until none was.
+  let optimizer: TensorState[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const before = priv.dpOptimizer.stepCount;
+    const optimizerWeights = await o.optimizer.getWeights();
+    optimizer = optimizerWeights.map(({ name, tensor }) => asState(name, tensor));
+    // getWeights makes a new scalar for the iteration count; the rest are the optimizer's own variables.
+    for (const { tensor } of optimizerWeights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+    if (priv.dpOptimizer.stepCount === before) break;
+    if (attempt === 3) throw new PrivkitError('INVALID_ARGUMENT', 'Steps kept running while the state was read: await each step (or fit) before state() or save().');
+  }
   const weights = o.model.weights.map((w) => asState(w.originalName ?? w.name, w.read()));
   const seed = priv.dpOptimizer.noiseSeed;
   const samplerState = priv.sampler.state();
@@ -201,7 +209,20 @@ export function checkTrainingState(state: unknown, model: tf.LayersModel, optimi
       model: modelWeights.map((w) => `${w.dtype}[${(w.shape as number[]).join(', ')}]`),
     });
   }
-  checkTensors('optimizer', s.optimizer);
+  const slots = checkTensors('optimizer', s.optimizer).filter((t) => t.shape.length > 0 || t.name !== 'iter');
+  // tfjs optimizers keep their slots by position: k arrays of one tensor per trainable weight (Adam: m
+  // then v). Each must have its weight's shape, or the first step would fail inside tfjs.
+  const trainable = model.trainableWeights;
+  if (slots.length > 0) {
+    const bad = slots.length % trainable.length !== 0 ? 0 : slots.findIndex((t, j) => !tf.util.arraysEqual([...t.shape], trainable[j % trainable.length].shape as number[]));
+    if (slots.length % trainable.length !== 0 || bad >= 0) {
+      throw badCheckpoint(
+        slots.length % trainable.length !== 0
+          ? `the optimizer state holds ${slots.length} tensors, not a multiple of the model's ${trainable.length} trainable weights.`
+          : `optimizer state "${slots[bad].name}" has shape [${slots[bad].shape.join(', ')}], but its weight has [${(trainable[bad % trainable.length].shape as number[]).join(', ')}].`,
+      );
+    }
+  }
   // Absent in states taken before the field existed: then tfjs' own setWeights is the only check.
   if (s.optimizerClass !== undefined && typeof s.optimizerClass !== 'string') throw badCheckpoint(`optimizerClass ${describeValue(s.optimizerClass)} is not a name.`);
   if (optimizer !== undefined && s.optimizerClass !== undefined && s.optimizerClass !== optimizer.getClassName()) {

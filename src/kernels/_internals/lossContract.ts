@@ -8,7 +8,10 @@
  * - named losses need the target shape they are defined for (the output's shape, or [B] / [B, 1]
  *   class ids for `sparseCategoricalCrossentropy`); anything else is `INVALID_ARGUMENT` naming both;
  * - every loss must return exactly [B]; a custom loss is also checked once per target shape, on
- *   random data, to give example i's loss from example i alone (batch value = value on its own).
+ *   random data, to give example i's loss from example i alone (batch value = value on its own), and on
+ *   every real batch, before anything is applied: the losses of a random half of the batch, of the
+ *   other half and of one example alone must equal the whole batch's (a loss normalised by a batch
+ *   statistic of the real targets, e.g. a mean token count, shows only on real data).
  */
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../../accountant/index.js';
@@ -89,7 +92,8 @@ export function checkLossIndependence(loss: (yTrue: tf.Tensor, yPred: tf.Tensor)
   const yShape = [k, ...y.shape.slice(1)];
   const pShape = [k, ...outputShape.slice(1).map((d) => d ?? 3)] as number[];
   let mixed: { i: number; together: number; alone: number } | null = null;
-  tf.tidy(() => {
+  try {
+    tf.tidy(() => {
     const yt = randomLike(yShape, y.dtype, classes);
     // A probability-like prediction (positive, rows summing to 1), valid for any loss on probabilities.
     // One unit: a sigmoid probability (a softmax over one unit is the constant 1: log(1 − p) would be
@@ -108,13 +112,80 @@ export function checkLossIndependence(loss: (yTrue: tf.Tensor, yPred: tf.Tensor)
         return;
       }
     }
-  });
+    });
+  } catch (e) {
+    if (e instanceof PrivkitError) throw e;
+    throw new PrivkitError(
+      'INVALID_ARGUMENT',
+      `The custom loss failed on a check batch of random targets ${shapeText(yShape)} and predictions ${shapeText(pShape)} (${(e as Error).message ?? String(e)}); a per-example loss must take targets of this shape and any subset of examples.`,
+    );
+  }
   if (mixed !== null) {
     const m = mixed as { i: number; together: number; alone: number };
     throw new PrivkitError(
       'INVALID_ARGUMENT',
       `The custom loss mixes examples: on random targets ${shapeText(yShape)} and predictions ${shapeText(pShape)}, example ${m.i}'s loss is ${m.together} in the batch but ${m.alone} alone. A per-example loss must depend on its own example only (no mean over the batch, no broadcasting across it).`,
       { example: m.i },
+    );
+  }
+}
+
+/**
+ * The per-example check of a custom loss on a real batch (run on every batch, before the step is
+ * applied): the losses of a random half of the batch, of the other half, and of one example alone
+ * must equal those the whole batch gave. Three small loss evaluations, no model pass. The message
+ * reveals nothing of the data (it is about the loss function).
+ * @param loss - the custom per-example loss.
+ * @param y - the batch's targets (in the loss's shape).
+ * @param yPred - the batch's predictions.
+ * @param batchLosses - the loss on the whole batch, [B].
+ * @throws PrivkitError `INVALID_ARGUMENT` when the loss mixes examples.
+ */
+export function checkLossOnBatch(loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor, y: tf.Tensor, yPred: tf.Tensor, batchLosses: tf.Tensor1D): void {
+  const batch = batchLosses.shape[0];
+  if (batch < 2) return;
+  const order = Int32Array.from({ length: batch }, (_, i) => i);
+  for (let i = batch - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1)); // which examples are compared is not private
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const half = batch >> 1;
+  const parts = [order.slice(0, half), order.slice(half), order.slice(0, 1)];
+  const whole = batchLosses.dataSync();
+  let mixed = false;
+  let failure: unknown = null;
+  tf.tidy(() => {
+    for (const part of parts) {
+      const idx = tf.tensor1d(part, 'int32');
+      let got: tf.Tensor;
+      try {
+        got = loss(tf.gather(y, idx), tf.gather(yPred, idx));
+      } catch (e) {
+        failure = e;
+        return;
+      }
+      if (got.shape.length !== 1 || got.shape[0] !== part.length) {
+        mixed = true;
+        return;
+      }
+      const values = got.dataSync();
+      for (let k = 0; k < part.length; k++) {
+        const a = values[k];
+        const b = whole[part[k]];
+        if (!(a === b || Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b)))) {
+          mixed = true;
+          return;
+        }
+      }
+    }
+  });
+  if (failure !== null) {
+    throw new PrivkitError('INVALID_ARGUMENT', `The custom loss failed on part of a batch (${(failure as Error).message ?? String(failure)}); a per-example loss must work on any subset of examples.`);
+  }
+  if (mixed) {
+    throw new PrivkitError(
+      'INVALID_ARGUMENT',
+      'The custom loss mixes examples: on this batch, the losses it gives on part of the batch differ from those it gives on the whole batch. A per-example loss must depend on its own example only (no normalisation by a batch statistic, no mean over the batch); the step was not applied.',
     );
   }
 }
