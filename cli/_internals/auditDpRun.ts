@@ -146,9 +146,15 @@ export async function runAuditDp(settings: AuditDpSettings, io: CliIo): Promise<
         tables: [],
       },
     ],
-    settings: { ...settings, model: 'builtin' in settings.model ? settings.model.builtin : settings.model.path, noiseMultiplier: audit.noiseMultiplier },
+    settings: {
+      ...settings,
+      model: 'builtin' in settings.model ? settings.model.builtin : settings.model.path,
+      noiseMultiplier: audit.noiseMultiplier,
+      // 'seeded': the audit is a reproducible experiment (its DP-SGD run is not one to release).
+      randomness: audit.randomness,
+    },
   };
-  const report = { ...json, settings: doc.settings, kPlus: audit.kPlus, kMinus: audit.kMinus, noiseMultiplier: audit.noiseMultiplier };
+  const report = { ...json, settings: doc.settings, kPlus: audit.kPlus, kMinus: audit.kMinus, noiseMultiplier: audit.noiseMultiplier, randomness: audit.randomness };
   const html = await renderReportHtml(doc);
   await withOutputs([out], () => writeFilesAtomic(settings.out, { 'report.json': `${stringifyReportJson(report)}\n`, 'report.html': html }));
   return { audit, json };

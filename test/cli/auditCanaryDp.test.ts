@@ -42,7 +42,9 @@ describe('privkit audit dp', () => {
     expect(json.canaries).toBe(40);
     expect(json.epsilonLowerBound as number).toBeLessThanOrEqual(json.claimedEpsilon as number);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).claimedEpsilon).toBe(json.claimedEpsilon);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.claimedEpsilon).toBe(json.claimedEpsilon);
+    expect(report.randomness).toBe('seeded'); // audits are reproducible experiments (--seed defaults to 0)
   });
 
   it.each([
