@@ -40,6 +40,11 @@ export interface ClippingPlan {
   readonly maxGradNorm: number;
   /** C_l per clipped layer (per-layer clipping), else null. */
   readonly bounds: readonly number[] | null;
+  /**
+   * L2 sensitivity of the clipped sum to adding or removing one example: C (flat), √(Σ_l C_l²)
+   * (per-layer).
+   */
+  readonly sensitivity: number;
   /** The model's input shape, batch axis null. */
   readonly inputShape: readonly (number | null)[];
   /** The model's output shape, batch axis null. */
@@ -134,7 +139,8 @@ export function planClipping(model: tf.LayersModel, options: PlanOptions): Clipp
     });
   }
   const clipped = steps.filter((st) => st.rule !== null || st.slow).map((st) => st.layer.name);
-  const bounds = perLayer ? perLayerBounds(clipped, options.maxGradNorm).bounds : null;
+  const perLayerPlan = perLayer ? perLayerBounds(clipped, options.maxGradNorm) : null;
+  const bounds = perLayerPlan?.bounds ?? null;
   const masks = layers.some((l) => {
     const c = l.getClassName();
     return c === 'Masking' || (c === 'Embedding' && (l as unknown as { maskZero?: boolean }).maskZero === true);
@@ -147,6 +153,7 @@ export function planClipping(model: tf.LayersModel, options: PlanOptions): Clipp
     perLayer,
     maxGradNorm,
     bounds,
+    sensitivity: perLayerPlan?.sensitivity ?? maxGradNorm,
     inputShape: shapeOf(model.inputs[0]),
     outputShape: shapeOf(model.outputs[0]),
     masks,

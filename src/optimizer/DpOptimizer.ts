@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
-import { flatBound, paddingRows, perLayerBounds, type ClippingMode } from '../kernels/_internals/clippingPlan.js';
+import { paddingRows, type ClippingMode } from '../kernels/_internals/clippingPlan.js';
 import { planClipping, weightsSignature, type ClippingPlan } from '../kernels/ClippingPlan.js';
 import { checkBatch, clipBatch, type ClippedGradients } from '../kernels/clippedGradients.js';
 import type { LossSpec } from '../kernels/perExampleLoss.js';
@@ -144,12 +144,7 @@ export class DpOptimizer {
       throw new PrivkitError('INVALID_ARGUMENT', `\`optimizer\` must be a tfjs optimizer (tf.train.sgd, tf.train.adam, …); got ${String(optimizer)}.`);
     }
     this.plan = planClipping(options.model, options);
-    this.sensitivity = this.plan.perLayer
-      ? perLayerBounds(
-          this.plan.steps.filter((st) => st.rule !== null || st.slow).map((st) => st.layer.name),
-          options.maxGradNorm,
-        ).sensitivity
-      : flatBound(options.maxGradNorm);
+    this.sensitivity = this.plan.sensitivity;
     if (!(typeof noiseMultiplier === 'number' && noiseMultiplier >= 0 && Number.isFinite(noiseMultiplier))) {
       throw new PrivkitError('INVALID_ARGUMENT', `\`noiseMultiplier\` must be in [0, ∞); got ${String(noiseMultiplier)}.`);
     }
