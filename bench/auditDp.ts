@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { auditDpTraining } from '../mia/index.js';
 import { useBackend } from '../src/backend/useBackend.js';
-import { loadDataset } from '../src/data/loadDataset.js';
+import { loadDataset } from '../src/node/loadDataset.js';
 
 await useBackend('wasm');
 const all = loadDataset('dataset:fashion-mnist', { split: 'train', seed: 0 });

@@ -12,7 +12,7 @@ import { auditMembership, type MembershipAudit } from '../mia/index.js';
 import { fileShadowRunner } from '../mia/node/index.js';
 import { makePrivate } from '../src/makePrivate.js';
 import { useBackend } from '../src/backend/useBackend.js';
-import { loadDataset, seededPermutation } from '../src/data/loadDataset.js';
+import { loadDataset, seededPermutation } from '../src/node/loadDataset.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(name);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { inProcessShadowRunner, trainShadowModels, type ShadowRunner } from '../mia/index.js';
 import { fileShadowRunner } from '../mia/node/index.js';
-import { loadDataset } from '../src/data/loadDataset.js';
+import { loadDataset } from '../src/node/loadDataset.js';
 
 const SHADOWS = 16;
 const POPULATION = 2000;

@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../src/backend/useBackend.js';
 import { makePrivate } from '../src/makePrivate.js';
-import { loadDataset, type Dataset } from '../src/data/loadDataset.js';
+import { loadDataset, type Dataset } from '../src/node/loadDataset.js';
 
 function tensors(d: Dataset): { x: tf.Tensor; y: tf.Tensor } {
   return {

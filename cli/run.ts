@@ -4,7 +4,7 @@
  */
 import { CommanderError } from 'commander';
 import { PrivkitError } from '../accountant/index.js';
-import { ioError, isErrnoException } from '../src/io/ioError.js';
+import { ioError, isErrnoException } from '../src/node/index.js';
 import { processIo, type CliIo } from './CliIo.js';
 import { buildProgram } from './program.js';
 import { EXIT, exitCodeFor } from './_internals/exitCodes.js';

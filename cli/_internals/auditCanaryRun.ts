@@ -4,11 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { PrivkitError } from '../../accountant/index.js';
-import { canaryExposure, type CanaryExposureResult } from '../../mia/canary/canaryExposure.js';
-import { publicDomainText } from '../../mia/canary/lm/publicDomainText.js';
-import { CHAR_MODEL_DEFAULTS } from '../../mia/canary/lm/charModel.js';
+import { canaryExposure, type CanaryExposureResult } from '../../mia/canary/index.js';
+import { publicDomainText } from '../../mia/node/index.js';
+import { CHAR_MODEL_DEFAULTS } from '../../mia/canary/index.js';
 import { lineChart, renderReportHtml, stringifyReportJson, type ReportDocument } from '../../mia/index.js';
-import { writeFilesAtomic } from '../../src/io/writeFilesAtomic.js';
+import { writeFilesAtomic } from '../../src/node/index.js';
 import { useBackend, type BackendChoice } from '../../src/index.js';
 import type { CliIo } from '../CliIo.js';
 import { quietTfjs } from './quietTfjs.js';

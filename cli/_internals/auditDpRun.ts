@@ -5,7 +5,7 @@
  */
 import { auditDpTraining, barChart, renderReportHtml, stringifyReportJson, type CanaryType, type DpTrainingAudit, type ReportDocument } from '../../mia/index.js';
 import { loadDataset, loadModel } from '../../src/node/index.js';
-import { writeFilesAtomic } from '../../src/io/writeFilesAtomic.js';
+import { writeFilesAtomic } from '../../src/node/index.js';
 import { useBackend, type BackendChoice } from '../../src/index.js';
 import type { CliIo } from '../CliIo.js';
 import { quietTfjs } from './quietTfjs.js';

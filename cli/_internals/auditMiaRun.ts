@@ -21,7 +21,7 @@ import {
 } from '../../mia/index.js';
 import { fileShadowRunner } from '../../mia/node/index.js';
 import { loadDataset, loadModel } from '../../src/node/index.js';
-import { writeFilesAtomic } from '../../src/io/writeFilesAtomic.js';
+import { writeFilesAtomic } from '../../src/node/index.js';
 import { renderReportHtml, stringifyReportJson } from '../../mia/index.js';
 import { useBackend, type BackendChoice } from '../../src/index.js';
 import type { CliIo } from '../CliIo.js';

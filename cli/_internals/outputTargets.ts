@@ -4,7 +4,7 @@
  */
 import { resolve, sep } from 'node:path';
 import { PrivkitError } from '../../accountant/index.js';
-import { ioError, isErrnoException, probeWritable, type IoTarget } from '../../src/io/ioError.js';
+import { ioError, isErrnoException, probeWritable, type IoTarget } from '../../src/node/index.js';
 
 /** Whether `path` is `target`, inside it, a temporary sibling of it (`<target>.…`), or a folder on the way to it. */
 function concerns(path: string, target: string): boolean {

@@ -20,3 +20,29 @@ export { exposureByExtrapolation, extrapolateExposure } from './exposureByExtrap
 export type { ExtrapolatedExposure, ExposureByExtrapolationResult, ExposureByExtrapolationOptions } from './exposureByExtrapolation.js';
 export { extractSecret } from './extractSecret.js';
 export type { ExtractedCandidate, SecretExtraction, ExtractSecretOptions } from './extractSecret.js';
+export { canaryExposure } from './canaryExposure.js';
+export type { CanaryExposureOptions, CanaryResult, CanaryExposureResult } from './canaryExposure.js';
+// The character-level language model that canary audits train and score (browser-safe).
+export {
+  CharVocabulary,
+  buildCharModel,
+  charModelShape,
+  CHAR_MODEL_DEFAULTS,
+  charExamples,
+  charSequenceLoss,
+  trainCharModel,
+  modelScorer,
+} from './lm/index.js';
+export type {
+  CharVocabularyJSON,
+  CharVocabularyOptions,
+  CharModelOptions,
+  CharExamples,
+  CharExamplesOptions,
+  TrainCharModelOptions,
+  TrainedCharModel,
+  CharDpOptions,
+  CharEpochLogs,
+  ModelScorer,
+  ModelScorerOptions,
+} from './lm/index.js';

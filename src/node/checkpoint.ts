@@ -20,8 +20,8 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, r
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
-import { ensureFolder } from '../io/_internals/ensureFolder.js';
-import { ioError } from '../io/ioError.js';
+import { ensureFolder } from './io/_internals/ensureFolder.js';
+import { ioError } from './io/ioError.js';
 import type { LossSpec } from '../kernels/perExampleLoss.js';
 import { restorePrivate, type PrivateTraining } from '../makePrivate.js';
 import { badCheckpoint, checkTrainingState, type PrivateTrainingState, type TensorState } from '../optimizer/trainingState.js';

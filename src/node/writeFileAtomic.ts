@@ -1,10 +1,10 @@
 /**
- * `writeFileAtomic` as `privkit/node` exports it: the atomic write of `src/io/writeFileAtomic.ts`, with
+ * `writeFileAtomic` as `privkit/node` exports it: the atomic write of `src/node/io/writeFileAtomic.ts`, with
  * a file-system failure (ENOTDIR, EISDIR, EACCES, EROFS, ENOSPC, …) as a PrivkitError `IO_ERROR` naming
  * the path. (privkit's own CLI uses the raw write and names its flag in the error instead.)
  */
-import { ioError } from '../io/ioError.js';
-import { writeFileAtomic as writeRaw } from '../io/writeFileAtomic.js';
+import { ioError } from './io/ioError.js';
+import { writeFileAtomic as writeRaw } from './io/writeFileAtomic.js';
 
 /**
  * Writes `data` to `path` atomically (a temporary file in the same folder, then one rename); the

@@ -2,7 +2,7 @@
 // vocabulary, a model DP-SGD can clip (Embedding → causal window Dense → LayerNorm → Dense softmax),
 // training (non-private or DP-SGD) and a batched scorer implementing CandidateScorer and SlotScorer.
 // Browser-safe. The public-domain demo corpus reads files, so it is Node-only and not exported here:
-// import it from './publicDomainText.js'.
+// import it from '../../node/publicDomainText.js'.
 export { CharVocabulary } from './CharVocabulary.js';
 export type { CharVocabularyJSON, CharVocabularyOptions } from './CharVocabulary.js';
 export { buildCharModel, charModelShape, CHAR_MODEL_DEFAULTS } from './charModel.js';

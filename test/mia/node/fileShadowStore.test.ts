@@ -12,7 +12,7 @@ import { PrivkitError } from '../../../accountant/index.js';
 import { describeShadowCache, fileShadowStore, shadowCacheKey } from '../../../mia/node/fileShadowStore.js';
 import type { StoredShadow } from '../../../mia/shadow/ShadowStore.js';
 import type { ShadowSettings } from '../../../mia/shadow/ShadowTrainingOptions.js';
-import { loadModel } from '../../../src/io/fileModelIO.js';
+import { loadModel } from '../../../src/node/io/fileModelIO.js';
 import { useBackend } from '../../../src/backend/useBackend.js';
 import { imageData, mlp, topologyOf, weightsOf } from '../shadow/_fixtures.js';
 

@@ -19,7 +19,7 @@ import { shadowInMasks } from '../../../mia/shadow/shadowInMasks.js';
 import type { MembershipData, ShadowTrainingOptions } from '../../../mia/shadow/ShadowTrainingOptions.js';
 import { trainShadowModel } from '../../../mia/shadow/trainShadowModel.js';
 import { useBackend } from '../../../src/backend/useBackend.js';
-import { loadModel, saveModel } from '../../../src/io/fileModelIO.js';
+import { loadModel, saveModel } from '../../../src/node/io/fileModelIO.js';
 import { contextFor, imageData, mlp, topologyOf } from '../shadow/_fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -43,7 +43,7 @@ const dist = (p) => pathToFileURL(join(env.ROOT, 'dist', p)).href;
 const { useBackend } = await import(dist('src/backend/useBackend.js'));
 const { auditMembership } = await import(dist('mia/index.js'));
 const { fileShadowRunner } = await import(dist('mia/node/index.js'));
-const { loadModel } = await import(dist('src/io/fileModelIO.js'));
+const { loadModel } = await import(dist('src/node/io/fileModelIO.js'));
 await useBackend('wasm');
 const settings = JSON.parse(readFileSync(join(env.WORK, 'settings.json'), 'utf8'));
 const bytes = (name) => { const b = readFileSync(join(env.WORK, name)); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); };

@@ -9,7 +9,7 @@ import { PrivkitError } from '../../../../accountant/index.js';
 import { useBackend } from '../../../../src/backend/useBackend.js';
 import { CharVocabulary } from '../../../../mia/canary/lm/CharVocabulary.js';
 import { modelScorer } from '../../../../mia/canary/lm/modelScorer.js';
-import { publicDomainText } from '../../../../mia/canary/lm/publicDomainText.js';
+import { publicDomainText } from '../../../../mia/node/publicDomainText.js';
 import { trainCharModel, type TrainCharModelOptions } from '../../../../mia/canary/lm/trainCharModel.js';
 import { expectInvalid } from '../../../_support/errors.js';
 

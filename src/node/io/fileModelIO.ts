@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { PrivkitError } from '../../accountant/index.js';
+import { PrivkitError } from '../../../accountant/index.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
 export { writeFileAtomic };

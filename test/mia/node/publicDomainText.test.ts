@@ -3,8 +3,8 @@
  * to length, filtered by year; refusals.
  */
 import { describe, expect, it } from 'vitest';
-import { publicDomainText } from '../../../../mia/canary/lm/publicDomainText.js';
-import { expectInvalid } from '../../../_support/errors.js';
+import { publicDomainText } from '../../../mia/node/publicDomainText.js';
+import { expectInvalid } from '../../_support/errors.js';
 
 describe('publicDomainText', () => {
   it('starts with Washington\'s 1790 address and is cut at maxLength', () => {

@@ -3,10 +3,10 @@
  * Node only (file system); kept out of `mia/report/index.ts` so that the rest stays browser-safe.
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/io/writeFileAtomic.js';
-import type { ReportDocument } from './ReportDocument.js';
-import { renderReportHtml } from './renderReportHtml.js';
-import { stringifyReportJson } from './stringifyReportJson.js';
+import { writeFileAtomic } from '../../src/node/io/writeFileAtomic.js';
+import type { ReportDocument } from '../report/ReportDocument.js';
+import { renderReportHtml } from '../report/renderReportHtml.js';
+import { stringifyReportJson } from '../report/stringifyReportJson.js';
 
 /** Where {@link writeReport} put the two files. */
 export interface WrittenReport {

@@ -5,7 +5,7 @@
  */
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PrivkitError } from '../../accountant/index.js';
+import { PrivkitError } from '../../../accountant/index.js';
 
 /** A path the user gave, for messages. */
 export interface IoTarget {

@@ -6,8 +6,8 @@
  */
 import { readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { PrivkitError } from '../../accountant/index.js';
-import { crashPoint } from '../node/_internals/crashPoint.js';
+import { PrivkitError } from '../../../accountant/index.js';
+import { crashPoint } from '../_internals/crashPoint.js';
 import { ensureFolder } from './_internals/ensureFolder.js';
 
 /** Options of {@link writeFolderAtomic}. */

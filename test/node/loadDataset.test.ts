@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PrivkitError } from '../../accountant/index.js';
-import { loadDataset, seededPermutation } from '../../src/data/loadDataset.js';
+import { loadDataset, seededPermutation } from '../../src/node/loadDataset.js';
 
 function csvFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'privkit-csv-'));

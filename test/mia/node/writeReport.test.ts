@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { miaReportDocument, type ReportDocument } from '../../../mia/report/index.js';
-import { writeReport } from '../../../mia/report/writeReport.js';
+import { writeReport } from '../../../mia/node/writeReport.js';
 import { PrivkitError } from '../../../accountant/PrivkitError.js';
-import { miaInput } from './_miaInput.js';
+import { miaInput } from '../report/_miaInput.js';
 
 let root: string;
 beforeEach(() => {

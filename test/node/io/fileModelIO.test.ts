@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PrivkitError } from '../../accountant/index.js';
-import { loadModel, modelFolderFiles, saveModel } from '../../src/io/fileModelIO.js';
+import { PrivkitError } from '../../../accountant/index.js';
+import { loadModel, modelFolderFiles, saveModel } from '../../../src/node/io/fileModelIO.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,7 +1,7 @@
 import { renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PrivkitError } from '../../accountant/index.js';
-import { crashPoint } from '../node/_internals/crashPoint.js';
+import { PrivkitError } from '../../../accountant/index.js';
+import { crashPoint } from '../_internals/crashPoint.js';
 import { ensureFolder } from './_internals/ensureFolder.js';
 
 /**

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PrivkitError } from '../../accountant/index.js';
-import { foreignEntries, writeFolderAtomic } from '../../src/io/writeFolderAtomic.js';
+import { PrivkitError } from '../../../accountant/index.js';
+import { foreignEntries, writeFolderAtomic } from '../../../src/node/io/writeFolderAtomic.js';
 
 // A writer that fails on demand: any file named "fail-me" gets ENOSPC.
 vi.mock('node:fs', async (importOriginal) => {
@@ -26,7 +26,7 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 const { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } = fs;
-const built = fileURLToPath(new URL('../../dist/src/io/writeFolderAtomic.js', import.meta.url));
+const built = fileURLToPath(new URL('../../../dist/src/node/io/writeFolderAtomic.js', import.meta.url));
 
 let dir: string;
 let count = 0;

@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrivkitError } from '../../accountant/index.js';
-import { ensureFolder } from '../../src/io/_internals/ensureFolder.js';
-import { ioError, isErrnoException, probeWritable, withIoErrors, type IoTarget } from '../../src/io/ioError.js';
-import { writeFileAtomic } from '../../src/io/writeFileAtomic.js';
+import { PrivkitError } from '../../../accountant/index.js';
+import { ensureFolder } from '../../../src/node/io/_internals/ensureFolder.js';
+import { ioError, isErrnoException, probeWritable, withIoErrors, type IoTarget } from '../../../src/node/io/ioError.js';
+import { writeFileAtomic } from '../../../src/node/io/writeFileAtomic.js';
 
 let dir: string;
 let aFile: string;

@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { PrivkitError } from '../../../accountant/index.js';
+import { PrivkitError } from '../../accountant/index.js';
 
 /** Options of {@link publicDomainText}. */
 export interface PublicDomainTextOptions {
