@@ -46,9 +46,11 @@ export type {
   MaxStepsOptions,
 } from '../accountant/index.js';
 
-// DP-SGD (issue in progress: Dense layers so far).
-export { makePrivate, loadPrivate, restorePrivate } from './makePrivate.js';
+// DP-SGD. Saving and loading checkpoints (file system) is in privkit/node.
+export { makePrivate, restorePrivate } from './makePrivate.js';
 export type { MakePrivateOptions, PrivateTraining, FitOptions, FitHistory, FitCallbacks } from './makePrivate.js';
+export { fitProgressLines, formatEpsilon, formatDelta } from './optimizer/fitProgress.js';
+export type { FitProgress, FitProgressOptions, FitProgressFactory } from './optimizer/fitProgress.js';
 export type { PrivateTrainingState, TrainingSettings, TensorState } from './optimizer/trainingState.js';
 export type { Randomness } from './optimizer/randomness.js';
 export { DpOptimizer } from './optimizer/DpOptimizer.js';

@@ -19,6 +19,7 @@ import type { LossSpec } from './kernels/perExampleLoss.js';
 import { DpOptimizer, type DpOptimizerOptions, type StepResult } from './optimizer/DpOptimizer.js';
 import { PoissonSampler } from './optimizer/poissonBatches.js';
 import type { Randomness } from './optimizer/randomness.js';
+import { defaultFitProgress, type FitProgress, type FitProgressFactory } from './optimizer/fitProgress.js';
 import { badCheckpoint, checkTrainingState, stepEvent, trainingState, type PrivateTrainingState } from './optimizer/trainingState.js';
 
 /** Options of {@link makePrivate}. Privacy-critical values are required and named. */
@@ -80,14 +81,10 @@ export interface PrivateTraining {
   /**
    * A snapshot of everything a checkpoint holds — weights, optimizer state, ledger, step count and
    * (seeded runs only) the generator states — taken at one instant, so the ledger always covers every
-   * step applied to the weights. Browser-safe; `save` writes it to disk.
+   * step applied to the weights. Browser-safe; `saveCheckpoint` of `privkit/node` writes it to
+   * disk and `restorePrivate` continues from it.
    */
   state(): Promise<PrivateTrainingState>;
-  /**
-   * Writes a checkpoint (Node): one atomic unit whose parts are hash-checked on load (see
-   * `privkit/node`). A secure run's checkpoint holds no seeds: resuming draws fresh secure randomness.
-   */
-  save(dir: string): Promise<void>;
   /** The wrapped optimizer (its `onStep` hook, `stepCount`). */
   readonly dpOptimizer: DpOptimizer;
   /** The accountant fed by every step. */
@@ -129,8 +126,16 @@ export interface FitOptions {
   /** Clip in chunks of at most this many examples. @defaultValue no limit */
   readonly maxPhysicalBatchSize?: number;
   readonly callbacks?: FitCallbacks;
-  /** 1: a progress bar with loss and ε on stderr (a line per epoch when stderr is not a terminal). @defaultValue 0 */
+  /**
+   * 1: one line per epoch with step, loss and ε — on stderr in Node, on the console elsewhere.
+   * @defaultValue 0
+   */
   readonly verbose?: 0 | 1;
+  /**
+   * A display of the run (e.g. `fitProgressBar` of `privkit/node`: a live bar in a terminal); shown
+   * whatever `verbose` is. @defaultValue none (or the per-epoch lines with `verbose: 1`)
+   */
+  readonly progress?: FitProgressFactory;
 }
 
 /** Per-epoch mean loss and ε after the epoch; `steps` taken in this call. */
@@ -244,6 +249,9 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     if (fitOptions.verbose !== undefined && fitOptions.verbose !== 0 && fitOptions.verbose !== 1) {
       throw new PrivkitError('INVALID_ARGUMENT', `\`verbose\` must be 0 or 1; got ${String(fitOptions.verbose)}.`);
     }
+    if (fitOptions.progress !== undefined && typeof fitOptions.progress !== 'function') {
+      throw new PrivkitError('INVALID_ARGUMENT', `\`progress\` must be a function (e.g. fitProgressBar of privkit/node); got ${typeof fitOptions.progress}.`);
+    }
     // The budget is read off the accountant's ledger, not the optimizer's (settable) step counter. While
     // the ledger holds only this run's event it is a step count (maxSteps); once it holds anything else
     // (events a caller composed), each step is checked on a copy of the accountant with that step added.
@@ -264,24 +272,11 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     const totalSteps = Math.ceil(epochs / sampleRate);
     const history: FitHistory = { loss: [], epsilon: [], steps: 0 };
     const user = fitOptions.callbacks ?? {};
-    // verbose: a progress bar (or per-epoch lines) on stderr in Node; per-epoch console lines elsewhere.
-    let progress: { callbacks: FitCallbacks; stop(): void } | null = null;
-    if (fitOptions.verbose === 1) {
-      if (typeof process !== 'undefined' && process.stderr !== undefined) {
-        const { createFitProgress } = await import('./node/fitProgress.js');
-        const stderr = process.stderr;
-        progress = createFitProgress((s) => void stderr.write(s), stderr.isTTY ? stderr.columns : undefined, {
-          totalSteps,
-          epochs,
-          delta,
-          epsilon: () => accountant.getEpsilon(delta),
-        });
-      } else {
-        progress = {
-          callbacks: { onEpochEnd: (e, logs) => console.log(`epoch ${e + 1}: loss ${logs.loss.toFixed(4)}, ε ${logs.epsilon.toFixed(4)}`) },
-          stop: () => {},
-        };
-      }
+    // verbose: one line per epoch (stderr in Node, the console elsewhere), or the caller's display.
+    let progress: FitProgress | null = null;
+    if (fitOptions.verbose === 1 || fitOptions.progress !== undefined) {
+      const make = fitOptions.progress ?? defaultFitProgress;
+      progress = make({ totalSteps, epochs, delta, epsilon: () => accountant.getEpsilon(delta) });
     }
     const cb: FitCallbacks = {
       onBatchEnd: async (s, logs) => {
@@ -349,8 +344,6 @@ export function makePrivate(options: MakePrivateOptions): PrivateTraining {
     step: (x, y) => dpOptimizer.step(x, y),
     getEpsilon: (delta) => accountant.getEpsilon(delta),
     fit,
-    // Loaded on demand: the file-system code stays out of the browser-safe import graph.
-    save: async (dir) => (await import('./node/checkpoint.js')).saveCheckpoint(handle, dir),
   };
   return handle;
 }
@@ -363,8 +356,8 @@ function checkEpochs(epochs: unknown, sampleRate: number): asserts epochs is num
 }
 
 /**
- * Continues a run from its {@link PrivateTraining.state} (browser-safe; `loadPrivate` reads one from
- * disk). Every part is checked first — the ledger must account for exactly the steps applied to the
+ * Continues a run from its {@link PrivateTraining.state} (browser-safe; `loadPrivate` of `privkit/node` reads
+ * one from disk). Every part is checked first — the ledger must account for exactly the steps applied to the
  * weights, with this run's event; shapes must fit the model; a secure state carries no seeds — and
  * only then are the weights, optimizer state, ledger, step count and (seeded) generator states set.
  * A secure run resumes with fresh secure randomness; a seeded one exactly where it stopped.
@@ -427,28 +420,6 @@ export async function restorePrivate(
   priv.dpOptimizer.setStepCount(s.steps);
   if (s.seeded !== null) priv.sampler.restore(s.seeded.sampler);
   return priv;
-}
-
-/**
- * Resumes DP training from a checkpoint written by `save` (Node): restores the weights into `model`,
- * the optimizer state into `optimizer`, the accountant ledger, the noise and sampler positions.
- * Training then continues exactly as if it had not stopped.
- * @param dir - the checkpoint folder.
- * @param parts - a model of the same architecture, a fresh optimizer of the same kind, and the loss
- *   when it was a function (named losses are stored).
- * @throws PrivkitError `BAD_CHECKPOINT` for a missing, incomplete, damaged or inconsistent checkpoint
- *   (every file is hash-checked; the ledger must account for exactly the steps applied to the weights),
- *   `BAD_MODEL_FILE` for weights that do not fit `model`.
- * @example
- * ```ts
- * const resumed = await loadPrivate('checkpoints/run1', { model, optimizer: tf.train.adam(1e-3) });
- * ```
- */
-export async function loadPrivate(
-  dir: string,
-  parts: { model: tf.LayersModel; optimizer: tf.Optimizer; loss?: LossSpec },
-): Promise<PrivateTraining> {
-  return (await import('./node/checkpoint.js')).loadCheckpoint(dir, parts);
 }
 
 /** maxSteps, with 0 when even one step exceeds the target. */

@@ -1,47 +1,16 @@
 /**
  * Progress display of DP training (Node): a progress bar (npm `cli-progress`) with step, loss and ε
- * when the output is a terminal, otherwise one plain line per epoch. Used by `fit({ verbose: 1 })` and
- * by `privkit train`; it only ever writes to the writer it is given (stderr in both).
+ * when the output is a terminal, otherwise one plain line per epoch. Used by `privkit train`, and by
+ * `fit({ progress: fitProgressBar })`; it only ever writes to the writer it is given.
  */
 import cliProgress from 'cli-progress';
-import type { FitCallbacks } from '../makePrivate.js';
+import { fitProgressLines, formatEpsilon, type FitProgress, type FitProgressOptions } from '../optimizer/fitProgress.js';
 
-/** Options of {@link createFitProgress}. */
-export interface FitProgressOptions {
-  /** Steps the run will take (⌈epochs / q⌉). */
-  readonly totalSteps: number;
-  /** Epochs as given (lines say "epoch k/⌈epochs⌉"). */
-  readonly epochs: number;
-  /** δ at which ε is shown. */
-  readonly delta: number;
-  /** ε so far (the bar calls it at most every {@link EPSILON_REFRESH_MS}). */
-  readonly epsilon: () => number;
-}
-
-/** Callbacks for `fit`, and how to end the display. */
-export interface FitProgress {
-  readonly callbacks: FitCallbacks;
-  /** Draws the bar one last time and ends its line (no-op without a bar); safe to call twice. */
-  stop(): void;
-}
+export type { FitProgress, FitProgressOptions } from '../optimizer/fitProgress.js';
+export { formatEpsilon, formatDelta } from '../optimizer/fitProgress.js';
 
 /** How often the bar recomputes ε (PLD accounting of a long run is not free). */
 export const EPSILON_REFRESH_MS = 500;
-
-/** ε with 4 decimals in the usual range, else 5 significant digits; ∞ spelled out. */
-export function formatEpsilon(x: number): string {
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : String(x);
-  if (x === 0 || (x >= 1e-3 && x < 1e6)) return x.toFixed(4);
-  return x.toPrecision(5);
-}
-
-/** δ as people write it: 1e-05 rather than 0.00001. */
-export function formatDelta(x: number): string {
-  if (x === 0 || Math.abs(x) >= 1e-4) return String(x);
-  const [mantissa, exponent] = x.toExponential().split('e');
-  const sign = exponent.startsWith('-') ? '-' : '+';
-  return `${mantissa}e${sign}${exponent.replace(/^[+-]/, '').padStart(2, '0')}`;
-}
 
 /**
  * Creates the display.
@@ -55,23 +24,11 @@ export function formatDelta(x: number): string {
  * ```
  */
 export function createFitProgress(write: (s: string) => void, terminalColumns: number | undefined, options: FitProgressOptions): FitProgress {
-  const { totalSteps, epochs, delta } = options;
+  const { totalSteps } = options;
   let stepsDone = 0;
   let epochLoss = 0;
   let epochSteps = 0;
-  if (terminalColumns === undefined) {
-    return {
-      callbacks: {
-        onBatchEnd: (step) => {
-          stepsDone = step + 1;
-        },
-        onEpochEnd: (epoch, logs) => {
-          write(`epoch ${epoch + 1}/${Math.ceil(epochs)}: step ${stepsDone}/${totalSteps}, loss ${logs.loss.toFixed(4)}, ε ${formatEpsilon(logs.epsilon)} (δ = ${formatDelta(delta)})\n`);
-        },
-      },
-      stop: () => {},
-    };
-  }
+  if (terminalColumns === undefined) return fitProgressLines(write, options);
   const stream = {
     isTTY: true,
     columns: terminalColumns,
@@ -114,4 +71,19 @@ export function createFitProgress(write: (s: string) => void, terminalColumns: n
       bar.stop();
     },
   };
+}
+
+/**
+ * A display for `fit` on Node's stderr: the live bar when stderr is a terminal, else one line per epoch.
+ * @param options - given by `fit`.
+ * @returns fit callbacks and `stop`.
+ * @example
+ * ```ts
+ * import { fitProgressBar } from 'privkit/node';
+ * await priv.fit(x, y, { epochs: 3, delta: 1e-5, progress: fitProgressBar });
+ * ```
+ */
+export function fitProgressBar(options: FitProgressOptions): FitProgress {
+  const stderr = process.stderr;
+  return createFitProgress((s) => void stderr.write(s), stderr.isTTY ? stderr.columns : undefined, options);
 }

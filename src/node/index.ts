@@ -4,8 +4,10 @@ export { loadDataset, seededPermutation } from './loadDataset.js';
 export type { Dataset, LoadDatasetOptions } from './loadDataset.js';
 export { fileIOHandler, saveModel, loadModel } from './io/fileModelIO.js';
 export { writeFileAtomic } from './writeFileAtomic.js';
-export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
-export { createFitProgress, formatEpsilon, formatDelta, EPSILON_REFRESH_MS } from './fitProgress.js';
+// Checkpoints: `saveCheckpoint` writes `priv.state()` atomically; `loadPrivate` (alias `loadCheckpoint`)
+// verifies it and continues the run through the core's browser-safe `restorePrivate`.
+export { saveCheckpoint, loadCheckpoint, loadCheckpoint as loadPrivate } from './checkpoint.js';
+export { createFitProgress, fitProgressBar, formatEpsilon, formatDelta, EPSILON_REFRESH_MS } from './fitProgress.js';
 export type { FitProgress, FitProgressOptions } from './fitProgress.js';
 // Atomic writes of several files and of a whole folder, and the mapping of file-system failures to
 // PrivkitError `IO_ERROR` (these raw writers throw Node's own error; `ioError` names the path or flag).

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivkitError, RdpAccountant, gaussian, poissonSampled } from '../../accountant/index.js';
-import { loadPrivate, makePrivate, restorePrivate, type PrivateTraining } from '../../src/makePrivate.js';
+import { makePrivate, restorePrivate, type PrivateTraining } from '../../src/makePrivate.js';
+import { loadPrivate, saveCheckpoint } from '../../src/node/index.js';
 import type { PrivateTrainingState } from '../../src/optimizer/trainingState.js';
 
 const N = 60;
@@ -115,10 +116,10 @@ let secureRun: { priv: PrivateTraining; model: tf.LayersModel };
 beforeAll(async () => {
   seededRun = await trained(41);
   seededTemplate = tempDir();
-  await seededRun.priv.save(seededTemplate);
+  await saveCheckpoint(seededRun.priv, seededTemplate);
   secureRun = await trained();
   secureTemplate = tempDir();
-  await secureRun.priv.save(secureTemplate);
+  await saveCheckpoint(secureRun.priv, secureTemplate);
 });
 function copyOf(template: string): string {
   const d = tempDir();
@@ -172,8 +173,8 @@ describe('round trip', () => {
   it('a second save to the same folder replaces the first: one version, no leftovers', async () => {
     const dir = copyOf(seededTemplate);
     const { priv } = await trained(5);
-    await priv.save(dir);
-    await priv.save(dir);
+    await saveCheckpoint(priv, dir);
+    await saveCheckpoint(priv, dir);
     const entries = readdirSync(dir).sort();
     expect(entries).toHaveLength(2);
     expect(entries[0]).toBe('CURRENT');
@@ -390,7 +391,7 @@ describe('sampler resume is O(1) (no replay)', () => {
     const { priv } = await trained(8);
     for (let b = 0; b < 200_000; b++) priv.sampler.next();
     const dir = tempDir();
-    await priv.save(dir);
+    await saveCheckpoint(priv, dir);
     expect(JSON.parse(readFileSync(join(versionOf(dir), 'state.json'), 'utf8')).seeded.sampler).toEqual(priv.sampler.state());
     const t0 = performance.now();
     const resumed = await loadPrivate(dir, fresh());
@@ -415,7 +416,7 @@ describe('no tensor leaks', () => {
     const { priv, model } = await trained(9);
     const dir = tempDir();
     const once = async () => {
-      await priv.save(dir);
+      await saveCheckpoint(priv, dir);
       const optimizer = tf.train.adam(0.01);
       await loadPrivate(dir, { model, optimizer });
       optimizer.dispose();
@@ -444,7 +445,7 @@ describe('no tensor leaks', () => {
 describe('a folder that cannot be written → IO_ERROR naming the path, nothing left behind', () => {
   async function saveError(priv: PrivateTraining, dir: string): Promise<PrivkitError> {
     try {
-      await priv.save(dir);
+      await saveCheckpoint(priv, dir);
     } catch (e) {
       expect(e).toBeInstanceOf(PrivkitError);
       return e as PrivkitError;

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivkitError, RdpAccountant, gaussian, poissonSampled } from '../../accountant/index.js';
-import { loadPrivate } from '../../src/makePrivate.js';
+import { loadPrivate, saveCheckpoint } from '../../src/node/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const Q = 0.05;
@@ -93,7 +93,7 @@ async function loadWhat(dir: string): Promise<Saved | PrivkitError> {
     };
     expect(s.steps).toBe(out.steps);
     // Resume and save again into the same folder: one version, nothing left of the killed save.
-    await priv.save(dir);
+    await saveCheckpoint(priv, dir);
     const entries = readdirSync(dir).sort();
     expect(entries.length, entries.join(', ')).toBe(2);
     expect(entries[0]).toBe('CURRENT');

@@ -123,7 +123,7 @@ describe('checkpoint and resume', () => {
       const { mkdtempSync } = await import('node:fs');
       const { tmpdir } = await import('node:os');
       const { join } = await import('node:path');
-      const { loadPrivate } = await import('../../src/makePrivate.js');
+      const { loadPrivate, saveCheckpoint } = await import('../../src/node/index.js');
       const { x, y } = blobs(200, 11);
       const settings = { loss: 'categoricalCrossentropy' as const, maxGradNorm: 1, noiseMultiplier: 1.2, sampleRate: 0.1, datasetSize: 200, seed: 77 };
 
@@ -134,7 +134,7 @@ describe('checkpoint and resume', () => {
       const first = makePrivate({ ...settings, model: model(), optimizer: make() });
       await first.fit(x, y, { epochs: 2, delta: 1e-5 });
       const dir = mkdtempSync(join(tmpdir(), 'privkit-ckpt-'));
-      await first.save(dir);
+      await saveCheckpoint(first, dir);
       const resumedModel = model();
       const resumed = await loadPrivate(dir, { model: resumedModel, optimizer: make() });
       expect(resumed.dpOptimizer.stepCount).toBe(20);
@@ -161,7 +161,7 @@ describe('checkpoint and resume', () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { loadPrivate } = await import('../../src/makePrivate.js');
+    const { loadPrivate, saveCheckpoint } = await import('../../src/node/index.js');
     const dir = mkdtempSync(join(tmpdir(), 'privkit-ckpt-'));
     await expect(loadPrivate(dir, { model: model(), optimizer: tf.train.sgd(0.1) })).rejects.toSatisfy(
       (e: unknown) => e instanceof PrivkitError && e.code === 'BAD_CHECKPOINT' && /holds no checkpoint/.test(e.message),

@@ -15,7 +15,6 @@ import {
   PoissonSampler,
   clippedGradients,
   gaussianNoise,
-  loadPrivate,
   makePrivate,
   perExampleLoss,
   planClipping,
@@ -24,7 +23,7 @@ import {
   restorePrivate,
   useBackend,
 } from '../../src/index.js';
-import { loadDataset, loadModel, seededPermutation, writeFileAtomic } from '../../src/node/index.js';
+import { loadDataset, loadModel, loadPrivate, saveCheckpoint, seededPermutation, writeFileAtomic } from '../../src/node/index.js';
 import { X, refuses, returns, sweep, type HostileCase } from '../testing/_hostileInputs.js';
 
 const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], activation: 'softmax' })] });
@@ -114,7 +113,7 @@ const cases: HostileCase[] = [
   ['restorePrivate: null state', () => restorePrivate(X(null), { model, optimizer }), refuses('privkit', 'BAD_CHECKPOINT')],
   ['loadPrivate: no folder', () => loadPrivate(join(dir, 'nope'), { model, optimizer }), refuses('nope', 'BAD_CHECKPOINT')],
   ['loadPrivate: a file, not a folder', () => loadPrivate(aFile, { model, optimizer }), refuses('a-file', 'BAD_CHECKPOINT')],
-  ['save: under a regular file', () => priv.save(join(aFile, 'ckpt')), refuses('a-file', 'IO_ERROR')],
+  ['save: under a regular file', () => saveCheckpoint(priv, join(aFile, 'ckpt')), refuses('a-file', 'IO_ERROR')],
   // privkit/node.
   ['loadDataset: unknown dataset', () => loadDataset('dataset:imagenet'), refuses('imagenet', 'BAD_DATA_FILE')],
   ['loadDataset: missing file', () => loadDataset(join(dir, 'none.csv')), refuses('none.csv', 'BAD_DATA_FILE')],

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { makePrivate } from '../../../src/makePrivate.js';
+import { saveCheckpoint } from '../../../src/node/index.js';
 
 const dir = process.env.CKPT_DIR as string;
 const work = process.env.WORK as string;
@@ -54,9 +55,9 @@ async function record(k: number): Promise<void> {
 await priv.fit(x, y, { epochs: 0.25, delta: DELTA });
 await record(1);
 process.stderr.write('save 1\n');
-await priv.save(dir);
+await saveCheckpoint(priv, dir);
 await priv.fit(x, y, { epochs: 10, delta: DELTA });
 await record(2);
 process.stderr.write('save 2\n');
-await priv.save(dir);
+await saveCheckpoint(priv, dir);
 process.stderr.write('done\n');
