@@ -68,3 +68,4 @@ export { perExampleLoss, LOSS_NAMES } from './kernels/perExampleLoss.js';
 export type { LossSpec } from './kernels/perExampleLoss.js';
 export { useBackend, BACKEND_CHOICES } from './backend/useBackend.js';
 export type { BackendChoice, ActiveBackend } from './backend/useBackend.js';
+export { registerWasmKernels } from './kernels/wasm/registerWasmKernels.js';

@@ -1,31 +1,41 @@
 /**
  * Backend selection. privkit runs on whatever tfjs backend is active; this picks one:
  * - `tensorflow`: libtensorflow through `@tensorflow/tfjs-node-gpu` (CUDA) or `@tensorflow/tfjs-node`,
- *   optional peer dependencies the user installs (their install downloads libtensorflow);
- * - `wasm`: `@tensorflow/tfjs-backend-wasm` (SIMD), the default, ~25× the pure-JS backend on matmul;
+ *   optional peer dependencies the user installs (their install downloads libtensorflow); Node only;
+ * - `wasm`: `@tensorflow/tfjs-backend-wasm` (SIMD), ~25× the pure-JS backend on matmul; in a browser
+ *   call its `setWasmPaths` first, pointing at where its `.wasm` files are served;
+ * - `webgl`: the WebGL backend that `@tensorflow/tfjs` registers in a browser;
+ * - `webgpu`: `@tensorflow/tfjs-backend-webgpu`, which the user installs and imports first (privkit does
+ *   not import it, so that bundles without it still build);
  * - `cpu`: the pure-JS backend;
- * - `auto`: `tensorflow` when installed, else `wasm`, else `cpu`.
- * The environment variable `PRIVKIT_BACKEND` overrides the default of `auto`. Everything shares the one
- * tfjs-core engine the user's model lives in.
+ * - `auto`: in Node `tensorflow` when installed, else `wasm`, else `cpu`; in a browser `webgl` when it
+ *   renders float32, else `wasm`, else `cpu`. The result says which one started.
+ * A backend that is already registered (e.g. the program imported `@tensorflow/tfjs-node` itself) is
+ * reused, nothing is imported again. The environment variable `PRIVKIT_BACKEND` overrides the default
+ * of `auto` in Node. Everything shares the one tfjs-core engine the user's model lives in.
+ *
+ * Bundlers: `@tensorflow/tfjs-backend-wasm` (a peer dependency) is imported by a literal `import()`,
+ * which esbuild, Vite, Rollup and webpack follow. `@tensorflow/tfjs-node(-gpu)` is imported only in Node,
+ * through a computed specifier marked `webpackIgnore` / `@vite-ignore`: no bundler tries to resolve it
+ * (esbuild leaves a non-literal `import()` as it is), so a browser bundle builds whether or not it is
+ * installed, and Node still loads it at run time when it is.
  */
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
 import { registerWasmKernels } from '../kernels/wasm/registerWasmKernels.js';
 
 /** Names accepted by {@link useBackend}. */
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'webgl' | 'webgpu' | 'cpu';
 /** The backends {@link useBackend} can end up on. */
-export type ActiveBackend = 'tensorflow' | 'wasm' | 'cpu';
+export type ActiveBackend = 'tensorflow' | 'wasm' | 'webgl' | 'webgpu' | 'cpu';
 
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+/** Every {@link BackendChoice}, in the order the documentation lists them. */
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'webgl', 'webgpu', 'cpu'];
 
-async function tryImport(specifier: string): Promise<boolean> {
-  try {
-    await import(specifier);
-    return true;
-  } catch {
-    return false;
-  }
+const IN_NODE = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+function registered(name: ActiveBackend): boolean {
+  return tf.engine().findBackendFactory(name) != null;
 }
 
 async function activate(name: ActiveBackend): Promise<boolean> {
@@ -36,9 +46,25 @@ async function activate(name: ActiveBackend): Promise<boolean> {
   }
 }
 
+/**
+ * Imports an optional package that bundlers must not follow (see the file comment). Only called in Node.
+ * `specifier` is a parameter on purpose: a literal would make Vite and webpack fail the build where
+ * the package is not installed, and make esbuild bundle native code where it is.
+ */
+async function importUnbundled(specifier: string): Promise<boolean> {
+  try {
+    await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function startTensorflow(): Promise<boolean> {
+  if (registered('tensorflow')) return activate('tensorflow');
+  if (!IN_NODE) return false;
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    if ((await tryImport(pkg)) && (await activate('tensorflow'))) return true;
+    if ((await importUnbundled(pkg)) && (await activate('tensorflow'))) return true;
   }
   return false;
 }
@@ -80,29 +106,49 @@ async function withoutAddedProcessHandlers<T>(start: () => Promise<T>): Promise<
 
 async function startWasm(): Promise<boolean> {
   return withoutAddedProcessHandlers(async () => {
-    if (!(await tryImport('@tensorflow/tfjs-backend-wasm'))) return false;
+    if (!registered('wasm')) {
+      try {
+        await import('@tensorflow/tfjs-backend-wasm');
+      } catch {
+        return false;
+      }
+    }
     registerWasmKernels(); // the training kernels wasm lacks (Conv2DBackpropFilter, UnsortedSegmentSum)
     return activate('wasm');
   });
 }
 
+/** WebGL, for `auto` only when it renders float32 textures: half-precision noise would not be the calibrated Gaussian. */
+async function startWebgl(requireFloat32: boolean): Promise<boolean> {
+  if (!registered('webgl') || !(await activate('webgl'))) return false;
+  if (requireFloat32 && !tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE')) return false;
+  return true;
+}
+
 function defaultChoice(): BackendChoice {
-  const env = typeof process !== 'undefined' ? process.env?.PRIVKIT_BACKEND : undefined;
+  const env = IN_NODE ? process.env?.PRIVKIT_BACKEND : undefined;
   return env === undefined || env === '' ? 'auto' : (env as BackendChoice);
+}
+
+function unavailable(message: string): PrivkitError {
+  return new PrivkitError('BACKEND_UNAVAILABLE', message);
 }
 
 /**
  * Selects and starts a tfjs backend.
  * @param choice - see {@link BackendChoice}. @defaultValue `PRIVKIT_BACKEND`, else 'auto'
  * The wasm backend's Emscripten runtime installs process-wide `uncaughtException` /
- * `unhandledRejection` handlers when it starts; they are removed again, so an uncaught error in the
- * program behaves as in plain Node (exit code 1, the program's own stack trace) instead of exiting with
- * code 7 from inside tf-backend-wasm. Handlers the program installed itself stay.
- * @returns the backend now active.
+ * `unhandledRejection` handlers when it starts in Node; they are removed again, so an uncaught error in
+ * the program behaves as in plain Node (exit code 1, the program's own stack trace) instead of exiting
+ * with code 7 from inside tf-backend-wasm. Handlers the program installed itself stay.
+ * Starting `wasm` also registers the training kernels it lacks ({@link registerWasmKernels}).
+ * @returns the backend now active (for `auto`, the one it picked).
  * @throws PrivkitError `INVALID_ARGUMENT` for an unknown name; `BACKEND_UNAVAILABLE` when the named
- *   backend cannot start (the message says what to install).
+ *   backend cannot start here (the message says what to install or call).
  * @example
  * ```ts
+ * import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+ * setWasmPaths('/wasm/'); // browser only: where tfjs-backend-wasm's dist/*.wasm are served
  * await useBackend('wasm');
  * ```
  */
@@ -110,19 +156,42 @@ export async function useBackend(choice: BackendChoice = defaultChoice()): Promi
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new PrivkitError('INVALID_ARGUMENT', `\`backend\` must be one of ${BACKEND_CHOICES.join(', ')}; got ${JSON.stringify(choice)}.`);
   }
-  if (choice === 'tensorflow' || choice === 'auto') {
-    if (await startTensorflow()) return 'tensorflow';
-    if (choice === 'tensorflow') {
-      throw new PrivkitError(
-        'BACKEND_UNAVAILABLE',
-        'The tensorflow backend needs `npm i @tensorflow/tfjs-node` (CPU) or `npm i @tensorflow/tfjs-node-gpu` (CUDA 11.2, cuDNN 8.1).',
+  switch (choice) {
+    case 'tensorflow':
+      if (await startTensorflow()) return 'tensorflow';
+      throw unavailable(
+        IN_NODE
+          ? 'The tensorflow backend needs `npm i @tensorflow/tfjs-node` (CPU) or `npm i @tensorflow/tfjs-node-gpu` (CUDA 11.2, cuDNN 8.1).'
+          : 'The tensorflow backend runs only in Node (`@tensorflow/tfjs-node`); in a browser use webgl, wasm or cpu.',
       );
-    }
+    case 'wasm':
+      if (await startWasm()) return 'wasm';
+      throw unavailable(
+        IN_NODE
+          ? 'The wasm backend failed to start (is `@tensorflow/tfjs-backend-wasm` installed?).'
+          : 'The wasm backend failed to start: call `setWasmPaths(...)` from `@tensorflow/tfjs-backend-wasm` with the URL its dist/*.wasm files are served from, before useBackend.',
+      );
+    case 'webgl':
+      if (await startWebgl(false)) return 'webgl';
+      throw unavailable(
+        registered('webgl') ? 'The webgl backend failed to start (no WebGL context in this browser?).' : 'The webgl backend needs a browser with WebGL; it is not available here.',
+      );
+    case 'webgpu':
+      if (registered('webgpu') && (await activate('webgpu'))) return 'webgpu';
+      throw unavailable(
+        registered('webgpu')
+          ? 'The webgpu backend failed to start (no WebGPU adapter in this browser?).'
+          : "The webgpu backend needs `npm i @tensorflow/tfjs-backend-webgpu` and `import '@tensorflow/tfjs-backend-webgpu'` before useBackend('webgpu'), in a browser with WebGPU.",
+      );
+    case 'cpu':
+      if (await activate('cpu')) return 'cpu';
+      break;
+    case 'auto':
+      if (await startTensorflow()) return 'tensorflow';
+      if (!IN_NODE && (await startWebgl(true))) return 'webgl';
+      if (await startWasm()) return 'wasm';
+      if (await activate('cpu')) return 'cpu';
+      break;
   }
-  if (choice === 'wasm' || choice === 'auto') {
-    if (await startWasm()) return 'wasm';
-    if (choice === 'wasm') throw new PrivkitError('BACKEND_UNAVAILABLE', 'The wasm backend failed to start (is `@tensorflow/tfjs-backend-wasm` installed?).');
-  }
-  if (await activate('cpu')) return 'cpu';
-  throw new PrivkitError('BACKEND_UNAVAILABLE', 'No tfjs backend could be started.');
+  throw unavailable('No tfjs backend could be started.');
 }

@@ -1,5 +1,6 @@
-/** Backend selection on this machine: no tfjs-node installed, wasm and cpu available. */
+/** Backend selection on this machine (Node): no tfjs-node installed, wasm and cpu available, no WebGL or WebGPU. */
 import * as tf from '@tensorflow/tfjs';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PrivkitError } from '../../accountant/index.js';
 import { useBackend } from '../../src/backend/useBackend.js';
@@ -44,5 +45,33 @@ describe('useBackend', () => {
       delete process.env.PRIVKIT_BACKEND;
     }
     expect(await codeOf(useBackend('gpu' as never))).toBe('INVALID_ARGUMENT');
+  });
+
+  it("webgl and webgpu are refused in Node with BACKEND_UNAVAILABLE, saying what they need; the active backend stays", async () => {
+    expect(await useBackend('cpu')).toBe('cpu');
+    expect(await codeOf(useBackend('webgl'))).toBe('BACKEND_UNAVAILABLE');
+    await expect(useBackend('webgl')).rejects.toThrowError(/needs a browser with WebGL/);
+    expect(await codeOf(useBackend('webgpu'))).toBe('BACKEND_UNAVAILABLE');
+    await expect(useBackend('webgpu')).rejects.toThrowError(/npm i @tensorflow\/tfjs-backend-webgpu/);
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('a backend the program registered itself is reused, not imported again', async () => {
+    // Stand-ins for a program that imported @tensorflow/tfjs-node or tfjs-backend-webgpu itself.
+    for (const name of ['tensorflow', 'webgpu']) {
+      tf.registerBackend(name, () => new MathBackendCPU());
+      try {
+        expect(await useBackend(name as 'tensorflow' | 'webgpu')).toBe(name);
+        expect(tf.getBackend()).toBe(name);
+        if (name === 'tensorflow') {
+          await useBackend('cpu');
+          expect(await useBackend('auto')).toBe('tensorflow'); // Node's auto prefers tensorflow when present
+        }
+      } finally {
+        await tf.setBackend('cpu');
+        tf.removeBackend(name);
+      }
+    }
+    expect(await useBackend('auto')).toBe('wasm');
   });
 });
