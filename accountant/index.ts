@@ -39,3 +39,4 @@ export { calibrateNoiseMultiplier, dpSgdEpsilon, MIN_NOISE_MULTIPLIER } from './
 export type { CalibrateNoiseOptions } from './calibrateNoiseMultiplier.js';
 export { maxSteps } from './maxSteps.js';
 export type { MaxStepsOptions } from './maxSteps.js';
+export { stringifyJson, JSON_POSITIVE_INFINITY, JSON_NEGATIVE_INFINITY } from './base/json.js';

@@ -1,6 +1,7 @@
 /**
  * Output formatting: numbers for people, and single-line JSON for scripts.
  */
+import { stringifyJson } from '../../accountant/index.js';
 
 /**
  * A number in the style of C's `%g`: `significant` significant digits, trailing zeros dropped,
@@ -47,28 +48,19 @@ export function formatFourDecimals(x: number): string {
 }
 
 /**
- * One line of JSON (plus newline) for a flat object of numbers, strings, booleans and nulls.
- * JSON has no infinity; +∞ is written as the number `1e999`, which JSON.parse (JavaScript and
+ * One line of JSON (plus newline), by privkit's one JSON convention ({@link stringifyJson}): JSON has
+ * no infinity; +∞ is written as the number `1e999` (−∞ as `-1e999`), which JSON.parse (JavaScript and
  * Python) reads back as Infinity, so that `epsilon <= budget` stays false in scripts (a `null`
  * would compare as 0 in JavaScript). NaN is written as `null`.
- * @param record - the flat object; key order is kept.
+ * @param value - what to print (an object, usually); key order is kept.
  * @returns e.g. '{"epsilon":2.59,"delta":0.00001,"accountant":"rdp","order":8.1}\n'.
  * @example
  * ```ts
  * jsonLine({ epsilon: Infinity, order: null }); // '{"epsilon":1e999,"order":null}\n'
  * ```
  */
-export function jsonLine(record: Readonly<Record<string, number | string | boolean | null>>): string {
-  const fields = Object.entries(record).map(([key, value]) => `${JSON.stringify(key)}:${jsonValue(value)}`);
-  return `{${fields.join(',')}}\n`;
-}
-
-function jsonValue(value: number | string | boolean | null): string {
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    if (Number.isNaN(value)) return 'null';
-    return value > 0 ? '1e999' : '-1e999';
-  }
-  return JSON.stringify(value);
+export function jsonLine(value: unknown): string {
+  return `${stringifyJson(value)}\n`;
 }
 
 /**

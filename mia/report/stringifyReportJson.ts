@@ -2,12 +2,13 @@
  * JSON for reports, without JSON's silent losses: `JSON.stringify` turns `Infinity` and `NaN` into
  * `null` (an ε of `Infinity` would read as "no value") and typed arrays into `{"0": …}` objects.
  */
-import { PrivkitError } from '../../accountant/PrivkitError.js';
+import { stringifyJson } from '../../accountant/index.js';
 import { requireInteger } from '../_internals/invalid.js';
 
 /**
- * Serialises `value` as JSON for `report.json`. Non-finite numbers become the strings `"Infinity"`,
- * `"-Infinity"` and `"NaN"` (what `Number(…)` parses back); typed arrays become plain arrays; bigints
+ * Serialises `value` as JSON for `report.json`, by privkit's one JSON convention
+ * ({@link stringifyJson}): +∞ is written `1e999` and −∞ `-1e999` (numbers that `JSON.parse` and
+ * Python's `json` read back as ±Infinity), NaN `null`; typed arrays become plain arrays; bigints
  * become decimal strings. Everything else is as `JSON.stringify`.
  *
  * @param value - what to serialise.
@@ -20,25 +21,10 @@ import { requireInteger } from '../_internals/invalid.js';
  * @example
  * ```ts
  * stringifyReportJson({ epsilon: Infinity, scores: new Float64Array([0.5]) }, 0);
- * // '{"epsilon":"Infinity","scores":[0.5]}'
+ * // '{"epsilon":1e999,"scores":[0.5]}'
  * ```
  */
 export function stringifyReportJson(value: unknown, indent = 2): string {
   requireInteger('indent', indent, 0, 10);
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value, replacer, indent > 0 ? indent : undefined);
-  } catch (e) {
-    throw new PrivkitError('INVALID_ARGUMENT', `\`value\` cannot be written as JSON: ${(e as Error).message.split('\n')[0]}.`);
-  }
-  return text === undefined ? 'null' : text;
-}
-
-function replacer(this: unknown, _key: string, value: unknown): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (typeof value === 'bigint') return value.toString();
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value as unknown as ArrayLike<number | bigint>);
-  }
-  return value;
+  return stringifyJson(value, indent);
 }
