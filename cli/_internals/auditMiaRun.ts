@@ -3,7 +3,6 @@
  * workers, the attacks, and the outputs (report.json, report.html, scores.csv), all written only once
  * everything has succeeded, together (writeFilesAtomic).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { PrivkitError } from '../../accountant/index.js';
@@ -14,17 +13,17 @@ import {
   membershipMask,
   miaReportDocument,
   trainShadowModels,
-  type AttackData,
   type AttackName,
   type MembershipAudit,
   type MembershipData,
 } from '../../mia/index.js';
-import { fileShadowRunner } from '../../mia/node/index.js';
+import { fileShadowRunner, readMembersFile, readScoresFile, scoresCsv } from '../../mia/node/index.js';
 import { loadDataset, loadModel } from '../../src/node/index.js';
 import { writeFilesAtomic } from '../../src/node/index.js';
 import { renderReportHtml, stringifyReportJson } from '../../mia/index.js';
 import { useBackend, type BackendChoice } from '../../src/index.js';
 import type { CliIo } from '../CliIo.js';
+import { jsonLine } from './format.js';
 import { quietTfjs } from './quietTfjs.js';
 import { barOutput } from './barOutput.js';
 import { probeOutputs, withOutputs } from './outputTargets.js';
@@ -63,77 +62,6 @@ export interface AuditSummaryJson {
   readonly members: number;
   readonly nonMembers: number;
   readonly shadowModels: number;
-}
-
-/**
- * Reads a members file: one 0-based row index per line (blank lines and `#` comments skipped).
- * @param path - the file.
- * @returns the indices, in file order.
- * @throws PrivkitError `BAD_DATA_FILE` naming the line of anything that is not a non-negative integer.
- * @example
- * ```ts
- * readMembers('runs/m/members.txt');
- * ```
- */
-export function readMembers(path: string): number[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new PrivkitError('BAD_DATA_FILE', `cannot read --members ${path}: ${(e as Error).message}`, { path });
-  }
-  const out: number[] = [];
-  text.split(/\r?\n/).forEach((line, k) => {
-    const t = line.replace(/#.*/, '').trim();
-    if (t === '') return;
-    if (!/^\d+$/.test(t)) throw new PrivkitError('BAD_DATA_FILE', `--members ${path} line ${k + 1}: expected a 0-based row index; got ${JSON.stringify(t)}`, { path });
-    out.push(Number(t));
-  });
-  return out;
-}
-
-/**
- * Reads a `--scores` file: `{"labels": [n], "target": [[k logits] × n], "shadows": [{"logits": [[k] × n],
- * "inMask": [n of 0/1]}]}` (logits or log-probabilities, one row per example).
- * @param path - the JSON file.
- * @returns the attack data (one query view).
- * @throws PrivkitError `BAD_DATA_FILE` for unreadable JSON or ragged arrays, naming the field.
- * @example
- * ```ts
- * const data = readScoresFile('scores.json');
- * ```
- */
-export function readScoresFile(path: string): AttackData {
-  let raw: { labels?: unknown; target?: unknown; shadows?: unknown };
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8')) as typeof raw;
-  } catch (e) {
-    throw new PrivkitError('BAD_DATA_FILE', `cannot read --scores ${path}: ${(e as Error).message}`, { path });
-  }
-  const bad = (what: string): PrivkitError => new PrivkitError('BAD_DATA_FILE', `--scores ${path}: ${what}`, { path });
-  if (raw === null || typeof raw !== 'object') throw bad('expected a JSON object {"labels", "target", "shadows"}');
-  if (!Array.isArray(raw.labels) || !raw.labels.every((l) => Number.isInteger(l))) throw bad('"labels" must be an array of integer class labels');
-  const n = raw.labels.length;
-  const matrix = (m: unknown, name: string): { values: Float32Array; k: number } => {
-    if (!Array.isArray(m) || m.length !== n) throw bad(`"${name}" must have one row of logits per example (${n})`);
-    const k = Array.isArray(m[0]) ? (m[0] as unknown[]).length : 0;
-    const values = new Float32Array(n * k);
-    m.forEach((row, i) => {
-      if (!Array.isArray(row) || row.length !== k || !row.every((v) => typeof v === 'number')) throw bad(`"${name}" row ${i} must be ${k} numbers`);
-      values.set(row as number[], i * k);
-    });
-    return { values, k };
-  };
-  const target = matrix(raw.target, 'target');
-  if (!Array.isArray(raw.shadows)) throw bad('"shadows" must be an array of {"logits", "inMask"}');
-  const shadows = raw.shadows.map((s: { logits?: unknown; inMask?: unknown } | null, j) => {
-    if (s === null || typeof s !== 'object') throw bad(`"shadows[${j}]" must be an object {"logits", "inMask"}`);
-    const logits = matrix(s.logits, `shadows[${j}].logits`);
-    if (logits.k !== target.k) throw bad(`"shadows[${j}].logits" has ${logits.k} classes; the target has ${target.k}`);
-    if (!Array.isArray(s.inMask) || s.inMask.length !== n || !s.inMask.every((v) => v === 0 || v === 1)) throw bad(`"shadows[${j}].inMask" must be ${n} values 0 or 1`);
-    return { logits: { views: [logits.values] }, inMask: Uint8Array.from(s.inMask as number[]) };
-  });
-  return { numExamples: n, numClasses: target.k, labels: Int32Array.from(raw.labels as number[]), target: { views: [target.values] }, shadows };
 }
 
 function population(source: Extract<AuditMiaSettings['source'], { model: string }>): { data: MembershipData; rows: number } {
@@ -202,14 +130,14 @@ async function auditRun(settings: AuditMiaSettings, io: CliIo): Promise<AuditMia
   let audit: MembershipAudit;
   let reportSettings: Record<string, unknown>;
   if ('scores' in source) {
-    const data = readScoresFile(source.scores);
-    audit = auditFromLogits(data, membershipMask(readMembers(settings.members), data.numExamples), { attacks: settings.attacks });
+    const data = readScoresFile(source.scores, { name: '--scores' });
+    audit = auditFromLogits(data, membershipMask(readMembersFile(settings.members, { name: '--members' }), data.numExamples), { attacks: settings.attacks });
     reportSettings = { scores: source.scores, attacks: settings.attacks };
   } else {
     quietTfjs();
     const backend = await useBackend(settings.backend);
     const { data, rows } = population(source);
-    const members = membersIn(readMembers(settings.members), data.y.length, rows);
+    const members = membersIn(readMembersFile(settings.members, { name: '--members' }), data.y.length, rows);
     membershipMask(members, data.y.length);
     const targetModel = await loadModel(source.model);
     const total = source.shard === undefined ? source.shadowModels : Math.ceil((source.shadowModels - source.shard.index) / source.shard.count);
@@ -296,13 +224,6 @@ function summaryJson(audit: MembershipAudit): AuditSummaryJson {
   };
 }
 
-function scoresCsv(audit: MembershipAudit): string {
-  const head = ['row', 'member', ...audit.attacks.map((a) => a.name)].join(',');
-  const lines = [head];
-  for (let i = 0; i < audit.isMember.length; i++) lines.push([i, audit.isMember[i], ...audit.attacks.map((a) => a.scores[i])].join(','));
-  return `${lines.join('\n')}\n`;
-}
-
 /**
  * The `--json` line.
  * @param result - the run's result.
@@ -313,8 +234,8 @@ function scoresCsv(audit: MembershipAudit): string {
  * ```
  */
 export function auditJson(result: AuditMiaResult): string {
-  if (result.kind === 'shard') return `${JSON.stringify({ shard: result.shard, shadowModels: result.shadowModels, trained: result.trained })}\n`;
-  return `${JSON.stringify(result.summary)}\n`;
+  if (result.kind === 'shard') return jsonLine({ shard: result.shard, shadowModels: result.shadowModels, trained: result.trained });
+  return jsonLine(result.summary);
 }
 
 /**

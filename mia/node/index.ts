@@ -8,3 +8,8 @@ export { writeReport } from './writeReport.js';
 export type { WrittenReport } from './writeReport.js';
 export { publicDomainText } from './publicDomainText.js';
 export type { PublicDomainTextOptions } from './publicDomainText.js';
+export { readMembersFile } from './readMembersFile.js';
+export type { ReadMembersFileOptions } from './readMembersFile.js';
+export { readScoresFile } from './readScoresFile.js';
+export type { ReadScoresFileOptions } from './readScoresFile.js';
+export { scoresCsv } from './scoresCsv.js';
