@@ -1,9 +1,10 @@
 /**
- * The run of `privkit demo` (loads tfjs): the README's main job, `examples/demo.ts`, with the CLI's
+ * The run of `privkit demo` (loads tfjs): the README's main job, cli/demo/runDemo.ts, with the CLI's
  * streams; and its `--json` line.
  */
-import { demoSummary, formatDemoSummary, runDemo, type DemoResult } from '../../examples/demo.js';
+import { demoSummary, formatDemoSummary, runDemo, type DemoResult } from '../demo/runDemo.js';
 import type { CliIo } from '../CliIo.js';
+import { jsonLine } from './format.js';
 import { quietTfjs } from './quietTfjs.js';
 import { probeOutputs, withOutputs } from './outputTargets.js';
 
@@ -38,7 +39,7 @@ export async function runDemoCommand(settings: DemoSettings, io: CliIo): Promise
 
 /**
  * The `--json` line: the summary numbers and the files written, on one line; an infinite ε (the
- * non-private model's claim) is written `1e999`, as everywhere in the CLI.
+ * non-private model's claim) is written `1e999`, by privkit's one JSON convention (stringifyJson).
  * @param result - the demo's result.
  * @returns one line of JSON.
  * @example
@@ -48,8 +49,7 @@ export async function runDemoCommand(settings: DemoSettings, io: CliIo): Promise
  */
 export function demoJson(result: DemoResult): string {
   const value = { ...demoSummary(result), report: result.wrote.html, json: result.wrote.json };
-  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? null : v > 0 ? '\u0000+inf' : '\u0000-inf') : v));
-  return `${text.replace(/"\\u0000\+inf"/g, '1e999').replace(/"\\u0000-inf"/g, '-1e999')}\n`;
+  return jsonLine(value);
 }
 
 export { formatDemoSummary };

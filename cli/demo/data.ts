@@ -3,9 +3,9 @@
  * members), mislabelled canaries for the one-run audit, the targets' training set (members plus the
  * included canaries) and the held-out images (the non-members) that accuracy is measured on.
  */
-import { PrivkitError } from 'privkit';
-import { loadDataset, seededPermutation } from 'privkit/node';
-import type { MembershipData } from 'privkit/mia';
+import { PrivkitError } from '../../src/index.js';
+import { loadDataset, seededPermutation } from '../../src/node/index.js';
+import type { MembershipData } from '../../mia/index.js';
 import type { DemoSizes } from './sizes.js';
 
 /** Everything the demo trains and audits on; all arrays row-major, one example after another. */

@@ -5,8 +5,8 @@
  * itself, so `privkit report <dir>` can render the page again.
  */
 import { join } from 'node:path';
-import { barChart, lineChart, renderReportHtml, rocChart, stringifyReportJson, type ReportDocument } from 'privkit/mia';
-import { formatDelta, writeFileAtomic } from 'privkit/node';
+import { barChart, lineChart, renderReportHtml, rocChart, stringifyReportJson, type ReportDocument } from '../../mia/index.js';
+import { formatDelta, writeFileAtomic } from '../../src/node/index.js';
 import type { DemoModelResult, DemoResult } from './result.js';
 
 /** The format tag of the demo's report.json. */
@@ -20,7 +20,7 @@ const eps = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '∞');
 
 /**
  * The numbers of a demo run as one JSON-ready object (what `privkit demo --json` prints, and the head
- * of report.json). ε of the non-private model is Infinity (the JSON writers spell it out).
+ * of report.json). ε of the non-private model is Infinity (written `1e999` by stringifyJson).
  * @param result - the run.
  * @returns the summary.
  * @example

@@ -11,26 +11,26 @@
  * canaries. Progress goes to stderr. Ctrl-C leaves the shadow cache consistent (each shadow is saved
  * atomically; a rerun reuses those finished) and writes no report.
  *
- * Run: `npm start [-- --quick] [--out DIR] [--cache DIR]`, or `node dist/examples/demo.js --quick`.
+ * Run: `privkit demo [--quick] [--out DIR] [--cache DIR]` (cli/commands/demo.ts), or `npm start`. It lives in
+ * the CLI (not in examples/, which is not published) so that the installed `privkit demo` has it.
  */
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from 'privkit';
-import { formatDelta } from 'privkit/node';
-import { auditMembership, auditOneRun, downsampleRoc, type MembershipAudit } from 'privkit/mia';
-import { fileShadowRunner } from 'privkit/mia/node';
-import { demoData, type DemoData } from './demo/data.js';
-import { processDemoIo, shadowProgress, trainingProgress, type DemoIo, type Stoppable } from './demo/progress.js';
-import { formatDemoSummary, writeDemoReport } from './demo/report.js';
-import type { DemoModelResult, DemoResult } from './demo/result.js';
-import { DEMO_PRIVACY, FULL_SIZES, QUICK_SIZES, type DemoSizes } from './demo/sizes.js';
-import { pldEpsilonAt, trainDpSgd, trainNonPrivate, type TrainedTarget } from './demo/targets.js';
+import { useBackend } from '../../src/index.js';
+import { formatDelta } from '../../src/node/index.js';
+import { auditMembership, auditOneRun, downsampleRoc, type MembershipAudit } from '../../mia/index.js';
+import { fileShadowRunner } from '../../mia/node/index.js';
+import { demoData, type DemoData } from './data.js';
+import { processDemoIo, shadowProgress, trainingProgress, type DemoIo, type Stoppable } from './progress.js';
+import { formatDemoSummary, writeDemoReport } from './report.js';
+import type { DemoModelResult, DemoResult } from './result.js';
+import { DEMO_PRIVACY, FULL_SIZES, QUICK_SIZES, type DemoSizes } from './sizes.js';
+import { pldEpsilonAt, trainDpSgd, trainNonPrivate, type TrainedTarget } from './targets.js';
 
-export type { DemoIo } from './demo/progress.js';
-export type { DemoResult, DemoModelResult } from './demo/result.js';
-export type { DemoSizes } from './demo/sizes.js';
-export { FULL_SIZES, QUICK_SIZES } from './demo/sizes.js';
-export { formatDemoSummary, demoSummary, demoReportDocument } from './demo/report.js';
+export type { DemoIo } from './progress.js';
+export type { DemoResult, DemoModelResult } from './result.js';
+export type { DemoSizes } from './sizes.js';
+export { FULL_SIZES, QUICK_SIZES } from './sizes.js';
+export { formatDemoSummary, demoSummary, demoReportDocument } from './report.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -193,46 +193,5 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     display?.stop();
     process.removeListener('SIGINT', onInterrupt);
     disposables.forEach((m) => m.dispose());
-  }
-}
-
-/** The usage line of the script. */
-const USAGE = 'usage: node dist/examples/demo.js [--quick] [--out DIR] [--cache DIR]   (npm start -- --quick)\n';
-
-/**
- * Parses the script's arguments.
- * @param argv - the arguments after the script.
- * @returns the options, or an error message.
- * @example
- * ```ts
- * parseDemoArgs(['--quick', '--out', 'r']); // { quick: true, out: 'r' }
- * ```
- */
-export function parseDemoArgs(argv: readonly string[]): { quick: boolean; out?: string; cacheDir?: string; help?: boolean } | { error: string } {
-  const result: { quick: boolean; out?: string; cacheDir?: string; help?: boolean } = { quick: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick') result.quick = true;
-    else if (a === '--help' || a === '-h') result.help = true;
-    else if (a === '--out' || a === '--cache') {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) return { error: `${a} needs a folder` };
-      if (a === '--out') result.out = v;
-      else result.cacheDir = v;
-    } else return { error: `unknown argument ${JSON.stringify(a)}` };
-  }
-  return result;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const args = parseDemoArgs(process.argv.slice(2));
-  if ('error' in args) {
-    process.stderr.write(`demo: ${args.error}\n${USAGE}`);
-    process.exitCode = 2;
-  } else if (args.help === true) {
-    process.stdout.write(USAGE);
-  } else {
-    const result = await runDemo(args);
-    process.stdout.write(formatDemoSummary(result));
   }
 }

@@ -4,8 +4,8 @@
  * the accountant for ε = 3) — and the PLD accountant's ε after each epoch of the private run.
  */
 import * as tf from '@tensorflow/tfjs';
-import { PldAccountant, gaussian, makePrivate, poissonSampled } from 'privkit';
-import { seededPermutation } from 'privkit/node';
+import { PldAccountant, gaussian, makePrivate, poissonSampled } from '../../src/index.js';
+import { seededPermutation } from '../../src/node/index.js';
 import type { DemoData } from './data.js';
 import type { TrainingProgress } from './progress.js';
 import { DEMO_PRIVACY, type DemoSizes } from './sizes.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDemo } from '../../examples/demo.js';
+import { runDemo } from '../../cli/demo/runDemo.js';
 
 const ARTIFACTS = resolve('.tmp/artifacts');
 

@@ -1,7 +1,7 @@
 /**
  * `privkit demo`: flags, help, the `--json` line, and Ctrl-C during shadow training (the built
  * executable, interrupted for real): nothing on stdout, no report, and a shadow cache whose every
- * shadow loads. The demo's numbers are tested at toy sizes in test/examples/demo.test.ts.
+ * shadow loads. The demo's numbers are tested at toy sizes in test/cli/demo/runDemo.test.ts.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoJson } from '../../cli/_internals/demoRun.js';
 import { parseDemoFlags } from '../../cli/commands/demo.js';
-import type { DemoResult } from '../../examples/demo.js';
+import type { DemoResult } from '../../cli/demo/runDemo.js';
 import { fileShadowStore } from '../../mia/node/index.js';
 import { expectUsageError, parseJsonLine, runCli } from './runCli.js';
 
