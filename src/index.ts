@@ -62,7 +62,7 @@ export { clippedGradients, clipBatch } from './kernels/clippedGradients.js';
 export { planClipping } from './kernels/ClippingPlan.js';
 export type { ClippingPlan, PlanOptions } from './kernels/ClippingPlan.js';
 export type { ClippingOptions, ClippedGradients, ClippingMode } from './kernels/clippedGradients.js';
-export { registerLayerRule, supportedLayerClasses } from './kernels/layerRules.js';
+export { registerLayerRule, registeredRule, supportedLayerClasses } from './kernels/layerRules.js';
 export type { LayerRule } from './kernels/rules/LayerRule.js';
 export { perExampleLoss, LOSS_NAMES } from './kernels/perExampleLoss.js';
 export type { LossSpec } from './kernels/perExampleLoss.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BackendChoice } from '../../src/backend/useBackend.js';
+import type { BackendChoice } from '../../src/index.js';
 import { inProcessShadowRunner, type ShadowRunner } from '../auditMembership.js';
 import { memoryShadowStore } from '../shadow/ShadowStore.js';
 import { describeShadowCache, fileShadowStore, shadowCacheKey } from './fileShadowStore.js';

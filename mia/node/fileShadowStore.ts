@@ -3,8 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
-import { fileIOHandler } from '../../src/node/io/fileModelIO.js';
-import { writeFileAtomic } from '../../src/node/io/writeFileAtomic.js';
+import { fileIOHandler, writeFileAtomic } from '../../src/node/index.js';
 import type { ShadowStore, StoredShadow } from '../shadow/ShadowStore.js';
 import type { ShadowSettings } from '../shadow/ShadowTrainingOptions.js';
 

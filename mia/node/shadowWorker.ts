@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend, type BackendChoice } from '../../src/backend/useBackend.js';
+import { useBackend, type BackendChoice } from '../../src/index.js';
 import { trainMissingShadows } from '../shadow/trainMissingShadows.js';
 import type { ShadowJob } from '../shadow/trainShadowModel.js';
 import type { QueryAugmentation, ShadowTrainingOptions } from '../shadow/ShadowTrainingOptions.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PrivkitError, type PrivkitErrorCode } from '../../accountant/index.js';
-import type { BackendChoice } from '../../src/backend/useBackend.js';
+import type { BackendChoice } from '../../src/index.js';
 import type { ShadowJob } from '../shadow/trainShadowModel.js';
 import type { MembershipData, QueryAugmentation, ShadowTrainingOptions } from '../shadow/ShadowTrainingOptions.js';
 import type { ShadowWorkerData, ShadowWorkerMessage } from './shadowWorker.js';

@@ -3,7 +3,7 @@
  * Node only (file system); kept out of `mia/report/index.ts` so that the rest stays browser-safe.
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/node/io/writeFileAtomic.js';
+import { writeFileAtomic } from '../../src/node/index.js';
 import type { ReportDocument } from '../report/ReportDocument.js';
 import { renderReportHtml } from '../report/renderReportHtml.js';
 import { stringifyReportJson } from '../report/stringifyReportJson.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { perExampleLoss } from '../../src/kernels/perExampleLoss.js';
+import { perExampleLoss } from '../../src/index.js';
 import { buildShadowModel } from './buildShadowModel.js';
 import { invalid, show } from '../_internals/invalid.js';
 import { checkContext, checkJobs, requireModel } from './_internals/checkShadowInputs.js';

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { makePrivate } from '../../src/makePrivate.js';
-import { perExampleLoss } from '../../src/kernels/perExampleLoss.js';
+import { makePrivate, perExampleLoss } from '../../src/index.js';
 import { buildShadowModel } from './buildShadowModel.js';
 import { checkContext, checkJob } from './_internals/checkShadowInputs.js';
 import { epochOrder, maskIndices } from './shadowBatches.js';

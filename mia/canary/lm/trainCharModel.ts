@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError, type AccountantKind } from '../../../accountant/index.js';
-import { makePrivate } from '../../../src/makePrivate.js';
+import { makePrivate } from '../../../src/index.js';
 import { seededUniform } from '../../../src/optimizer/poissonBatches.js';
 import { CharVocabulary } from './CharVocabulary.js';
 import { charExamples } from './charExamples.js';

@@ -11,7 +11,7 @@
  *   untransposed XNNPACK product on 2048×512 by 512×128).
  */
 import * as tf from '@tensorflow/tfjs';
-import { layerNormalizationRule } from '../../../../src/kernels/rules/layerNormalization.js';
+import { registeredRule } from '../../../../src/index.js';
 
 interface DenseInternals {
   kernel: { read(): tf.Tensor };
@@ -32,6 +32,13 @@ const linear = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     },
   };
 }) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
+/** The LayerNormalization rule DP-SGD uses (built in, so always registered). */
+function layerNormRule(): NonNullable<ReturnType<typeof registeredRule>> {
+  const rule = registeredRule('LayerNormalization');
+  if (rule === undefined) throw new Error('privkit: the LayerNormalization rule is not registered');
+  return rule;
+}
 
 function dense(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor {
   const d = layer as unknown as DenseInternals;
@@ -54,7 +61,7 @@ export function chainForward(model: tf.LayersModel, x: tf.Tensor, end = model.la
   for (const layer of model.layers.slice(0, end)) {
     const kind = layer.getClassName();
     if (kind === 'InputLayer') continue;
-    if (kind === 'LayerNormalization') h = layerNormalizationRule.forward(layer, h, null);
+    if (kind === 'LayerNormalization') h = layerNormRule().forward(layer, h, null);
     else if (kind === 'Dense') h = dense(layer, h);
     else h = layer.apply(h, { training: false }) as tf.Tensor;
   }
