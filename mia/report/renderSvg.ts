@@ -2,10 +2,30 @@
  * Renders a vega-lite spec to an SVG string with vega's headless renderer (`renderer: 'none'`), so it
  * runs in Node without `canvas` and in browsers alike. Text is measured by estimate when no canvas is
  * present, which is close enough for axis labels and legends.
+ *
+ * vega and vega-lite (≈18 MB with their dependencies) are loaded on the first render, not when
+ * `privkit/mia` is imported: the `import()`s are literal, so bundlers split them into a chunk of their own.
  */
-import { View, Warn, logger, parse, type Loader } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { Loader, View } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import { PrivkitError } from '../../accountant/PrivkitError.js';
+
+type Renderer = readonly [typeof import('vega'), typeof import('vega-lite')];
+
+let renderer: Promise<Renderer> | undefined;
+
+/** vega and vega-lite, imported once, on first use; a failed import is retried on the next call. */
+function loadRenderer(): Promise<Renderer> {
+  renderer ??= Promise.all([import('vega'), import('vega-lite')]).catch((e: unknown) => {
+    renderer = undefined;
+    throw new PrivkitError(
+      'MISSING_DEPENDENCY',
+      `rendering a chart needs the npm packages "vega" and "vega-lite" (privkit dependencies), which could not be loaded: ${(e as Error).message} Reinstall privkit, or add them with \`npm install vega vega-lite\`.`,
+      { packages: ['vega', 'vega-lite'] },
+    );
+  });
+  return renderer;
+}
 
 /** Charts carry their data inline; a spec that asks for a file or URL is refused rather than fetched. */
 const offline: Loader = {
@@ -29,13 +49,15 @@ function refuse(uri: string): Promise<never> {
  * @param spec - a vega-lite spec with inline data, e.g. from {@link rocChart}.
  * @returns the `<svg …>…</svg>` markup.
  * @throws PrivkitError `INVALID_ARGUMENT` when the spec does not compile or render (the message
- *   carries vega's reason), or refers to external data, images or links (a `url` or `href` anywhere).
+ *   carries vega's reason), or refers to external data, images or links (a `url` or `href` anywhere);
+ *   `MISSING_DEPENDENCY` when vega or vega-lite cannot be loaded.
  * @example
  * ```ts
  * const svg = await renderSvg(lineChart([{ name: 'ε', x: [1, 2], y: [0.5, 0.9] }], { xTitle: 'Step', yTitle: 'ε' }));
  * ```
  */
 export async function renderSvg(spec: object): Promise<string> {
+  const [{ View, Warn, logger, parse }, { compile }] = await loadRenderer();
   let view: View | undefined;
   let svg: string;
   // vega reports dataflow errors (a failed load, a bad expression) to its logger and renders on;
