@@ -8,7 +8,7 @@ import type { CliIo } from './CliIo.js';
 import { addEpsilonCommand } from './commands/epsilon.js';
 import { addNoiseCommand } from './commands/noise.js';
 import { addTrainCommand } from './commands/train.js';
-import { addAuditCommand } from './commands/audit.js';
+import { addAuditCommand } from './commands/audit/index.js';
 import { addDemoCommand } from './commands/demo.js';
 import { addReportCommand } from './commands/report.js';
 import { errorLine } from './_internals/format.js';

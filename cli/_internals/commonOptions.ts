@@ -1,51 +1,43 @@
 /**
- * Option definitions shared by the `epsilon` and `noise` commands, so both show the same flags,
- * placeholders and defaults in `--help`. Values stay raw strings: validation is done by
- * parseOptions.ts and resolveSampling.ts, which produce one-line messages.
+ * Flag entries shared by several commands' tables (flagTable.ts), so that each is declared once and
+ * every command shows it with the same placeholder, description and default.
  */
-import { Option } from 'commander';
-import { ACCOUNTANT_CHOICES, FLAG_SPECS, describeAllowed } from './parseOptions.js';
+import { ACCOUNTANT_CHOICES, RANGES, describeAllowed } from './parseOptions.js';
+import { choiceFlag, optionalNumber, requiredNumber, switchFlag } from './flagTable.js';
 
-/** `--sample-rate <q>`. */
-export const sampleRateOption = (): Option =>
-  new Option('--sample-rate <q>', `Poisson sampling rate q, ${describeAllowed(FLAG_SPECS.sampleRate)} (required with --steps)`);
+/** The two sampling forms of `epsilon` and `noise`: `--sample-rate/--steps`, or `--batch-size/--dataset-size/--epochs` (see resolveSampling). */
+export const SAMPLING_FLAGS = Object.freeze({
+  sampleRate: optionalNumber(RANGES.sampleRate, {
+    argument: '<q>',
+    description: `Poisson sampling rate q, ${describeAllowed(RANGES.sampleRate)} (required with --steps)`,
+  }),
+  steps: optionalNumber(RANGES.steps, { argument: '<T>', description: `number of DP-SGD steps T, ${describeAllowed(RANGES.steps)} (required with --sample-rate)` }),
+  batchSize: optionalNumber(RANGES.batchSize, {
+    argument: '<B>',
+    description: `expected batch size B, ${describeAllowed(RANGES.batchSize)}, ≤ N (instead of --sample-rate: q = B/N)`,
+  }),
+  datasetSize: optionalNumber(RANGES.datasetSize, {
+    argument: '<N>',
+    description: `number of training examples N, ${describeAllowed(RANGES.datasetSize)} (with --batch-size)`,
+  }),
+  epochs: optionalNumber(RANGES.epochs, {
+    argument: '<E>',
+    description: `passes over the data E, ${describeAllowed(RANGES.epochs)} (instead of --steps: T = ⌈E·N/B⌉)`,
+  }),
+});
 
-/** `--steps <T>`. */
-export const stepsOption = (): Option =>
-  new Option('--steps <T>', `number of DP-SGD steps T, ${describeAllowed(FLAG_SPECS.steps)} (required with --sample-rate)`);
-
-/** `--batch-size <B>`. */
-export const batchSizeOption = (): Option =>
-  new Option('--batch-size <B>', `expected batch size B, ${describeAllowed(FLAG_SPECS.batchSize)}, ≤ N (instead of --sample-rate: q = B/N)`);
-
-/** `--dataset-size <N>`. */
-export const datasetSizeOption = (): Option =>
-  new Option('--dataset-size <N>', `number of training examples N, ${describeAllowed(FLAG_SPECS.datasetSize)} (with --batch-size)`);
-
-/** `--epochs <E>`. */
-export const epochsOption = (): Option =>
-  new Option('--epochs <E>', `passes over the data E, ${describeAllowed(FLAG_SPECS.epochs)} (instead of --steps: T = ⌈E·N/B⌉)`);
-
-/** `--noise-multiplier <σ>`. */
-export const noiseMultiplierOption = (): Option =>
-  new Option(
-    '--noise-multiplier <σ>',
-    `noise multiplier σ (noise std / clipping norm), ${describeAllowed(FLAG_SPECS.noiseMultiplier)} (required)`,
-  );
-
-/** `--target-epsilon <ε>`. */
-export const targetEpsilonOption = (): Option =>
-  new Option('--target-epsilon <ε>', `target ε, ${describeAllowed(FLAG_SPECS.targetEpsilon)} (required)`);
-
-/** `--delta <δ>`. */
-export const deltaOption = (): Option => new Option('--delta <δ>', `target δ, ${describeAllowed(FLAG_SPECS.delta)} (required)`);
+/** `--delta <δ>`, required. */
+export const DELTA_FLAG = requiredNumber(RANGES.delta, { argument: '<δ>', description: `target δ, ${describeAllowed(RANGES.delta)} (required)` });
 
 /** `--accountant <name>`, default "rdp". */
-export const accountantOption = (): Option =>
-  new Option('--accountant <name>', `privacy accountant: ${ACCOUNTANT_CHOICES.join(' or ')} (PLD is tighter and slower)`).default('rdp');
+export const ACCOUNTANT_FLAG = choiceFlag(ACCOUNTANT_CHOICES, {
+  argument: '<name>',
+  description: `privacy accountant: ${ACCOUNTANT_CHOICES.join(' or ')} (PLD is tighter and slower)`,
+  default: 'rdp',
+});
 
 /** `--json`. */
-export const jsonOption = (): Option => new Option('--json', 'print one JSON object on one line instead of text').default(false);
+export const JSON_FLAG = switchFlag('print one JSON object on one line instead of text');
 
 /** Help text on the two sampling forms and the exit statuses, shown after each command's options. */
 export const SAMPLING_AND_EXIT_HELP = `

@@ -37,20 +37,29 @@ export const FLOAT32_MAX = (2 - 2 ** -23) * 2 ** 127;
 /** The float32 range as printed in messages (rounded inwards, so that a value printed is a value allowed). */
 const FLOAT32_RANGE = '[1.1755e-38, 3.4028e38]';
 
-/** The numeric flags of the `epsilon` and `noise` commands and their ranges. */
-export const FLAG_SPECS = Object.freeze({
-  sampleRate: { flag: '--sample-rate', integer: false, min: 0, max: 1, minOpen: true },
-  noiseMultiplier: { flag: '--noise-multiplier', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
-  steps: { flag: '--steps', integer: true, min: 1, max: Number.MAX_SAFE_INTEGER },
-  delta: { flag: '--delta', integer: false, min: 0, max: 1, minOpen: true, maxOpen: true },
-  targetEpsilon: { flag: '--target-epsilon', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
-  batchSize: { flag: '--batch-size', integer: true, min: 1, max: Number.MAX_SAFE_INTEGER },
-  datasetSize: { flag: '--dataset-size', integer: true, min: 1, max: Number.MAX_SAFE_INTEGER },
-  epochs: { flag: '--epochs', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
-} as const satisfies Record<string, NumericFlagSpec>);
+/**
+ * The ranges of the numeric flags shared by several commands (each command's table gives them their
+ * place, placeholder and description; see flagTable.ts).
+ */
+export const RANGES = Object.freeze({
+  sampleRate: { integer: false, min: 0, max: 1, minOpen: true },
+  noiseMultiplier: { integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
+  steps: { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER },
+  delta: { integer: false, min: 0, max: 1, minOpen: true, maxOpen: true },
+  targetEpsilon: { integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
+  batchSize: { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER },
+  datasetSize: { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER },
+  epochs: { integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true },
+  /** A value that goes into float32 tensors (learning rate, clipping norm, σ of a training run). */
+  float32Positive: { integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true, float32: true },
+  seed: { integer: true, min: 0, max: 2 ** 32 - 1 },
+} as const satisfies Record<string, Omit<NumericFlagSpec, 'flag'>>);
 
 /** The accountants the CLI offers, in the order shown in messages. */
-export const ACCOUNTANT_CHOICES: readonly AccountantKind[] = Object.freeze(['rdp', 'pld']);
+export const ACCOUNTANT_CHOICES = Object.freeze(['rdp', 'pld'] as const satisfies readonly AccountantKind[]);
+
+/** The tfjs backends the CLI offers (the library's BACKEND_CHOICES, kept here so that validating flags loads no tfjs). */
+export const BACKEND_CHOICES = Object.freeze(['auto', 'tensorflow', 'wasm', 'cpu'] as const);
 
 // Decimal or scientific notation only: no hex, no "Infinity", no empty string, no whitespace.
 const NUMBER_SYNTAX = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -62,10 +71,10 @@ const NUMBER_SYNTAX = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * @returns the phrase.
  * @example
  * ```ts
- * describeAllowed(FLAG_SPECS.delta); // "a number in (0, 1)"
+ * describeAllowed(RANGES.delta); // "a number in (0, 1)"
  * ```
  */
-export function describeAllowed(spec: NumericFlagSpec): string {
+export function describeAllowed(spec: Omit<NumericFlagSpec, 'flag'>): string {
   if (spec.float32 === true && spec.min === 0) {
     return `${spec.minOpen ? 'a number' : '0 or a number'} in ${FLOAT32_RANGE} (float32)`;
   }
@@ -76,7 +85,7 @@ export function describeAllowed(spec: NumericFlagSpec): string {
   return `a number in ${interval(spec)}`;
 }
 
-function interval(spec: NumericFlagSpec): string {
+function interval(spec: Omit<NumericFlagSpec, 'flag'>): string {
   return `${spec.minOpen ? '(' : '['}${spec.min}, ${spec.max}${spec.maxOpen ? ')' : ']'}`;
 }
 
@@ -95,7 +104,7 @@ function describeRange(spec: NumericFlagSpec): string {
  *   finite, or outside the range; e.g. "--delta must be in (0, 1); got 1.5".
  * @example
  * ```ts
- * parseNumericFlag(FLAG_SPECS.steps, '1e3'); // 1000
+ * parseNumericFlag({ ...RANGES.steps, flag: '--steps' }, '1e3'); // 1000
  * ```
  */
 export function parseNumericFlag(spec: NumericFlagSpec, raw: string): number {
@@ -117,41 +126,6 @@ export function parseNumericFlag(spec: NumericFlagSpec, raw: string): number {
     throw new UsageError(`${spec.flag} must be ${describeAllowed(spec)}; got ${raw}, ${what}`, spec.flag);
   }
   return value;
-}
-
-/**
- * Parses a numeric flag that must be present.
- * @param spec - the flag and its range.
- * @param raw - the string commander received, or `undefined` when the flag was not given.
- * @returns the number.
- * @throws UsageError when the flag is missing ("--delta is required: a number in (0, 1)") or invalid.
- * @example
- * ```ts
- * const delta = requireNumericFlag(FLAG_SPECS.delta, opts.delta);
- * ```
- */
-export function requireNumericFlag(spec: NumericFlagSpec, raw: string | undefined): number {
-  if (raw === undefined) throw new UsageError(`${spec.flag} is required: ${describeAllowed(spec)}`, spec.flag);
-  return parseNumericFlag(spec, raw);
-}
-
-/**
- * Parses `--accountant`.
- * @param raw - the string commander received (its default is "rdp").
- * @returns 'rdp' or 'pld'.
- * @throws UsageError for anything else: '--accountant must be one of rdp, pld; got "foo"'.
- * @example
- * ```ts
- * parseAccountantFlag('pld'); // 'pld'
- * ```
- */
-export function parseAccountantFlag(raw: string | undefined): AccountantKind {
-  const value = raw ?? 'rdp';
-  const match = ACCOUNTANT_CHOICES.find((c) => c === value);
-  if (match === undefined) {
-    throw new UsageError(`--accountant must be one of ${ACCOUNTANT_CHOICES.join(', ')}; got ${JSON.stringify(value)}`, '--accountant');
-  }
-  return match;
 }
 
 /**

@@ -3,17 +3,13 @@
  * training set-up (`--batch-size B --dataset-size N --epochs E`, giving q = B/N and
  * T = ⌈E·N/B⌉, i.e. E passes over the data in expectation, as Opacus and TF Privacy count them).
  */
-import { FLAG_SPECS, describeAllowed, parseNumericFlag, type NumericFlagSpec } from './parseOptions.js';
+import type { FlagReader } from './flagTable.js';
+import type { SAMPLING_FLAGS } from './commonOptions.js';
+import { RANGES, describeAllowed } from './parseOptions.js';
 import { UsageError } from './UsageError.js';
 
-/** The raw sampling flags, as commander stores them (strings, absent when not given). */
-export interface RawSamplingFlags {
-  readonly sampleRate?: string;
-  readonly steps?: string;
-  readonly batchSize?: string;
-  readonly datasetSize?: string;
-  readonly epochs?: string;
-}
+/** The sampling flags of a command, read from its table (each parsed on first read). */
+export type SamplingFlags = Pick<FlagReader<typeof SAMPLING_FLAGS>, keyof typeof SAMPLING_FLAGS | 'given' | 'flag'>;
 
 /** How the sampling was given, when it came from the batch form. */
 export interface BatchForm {
@@ -32,15 +28,8 @@ export interface Sampling {
   readonly batch: BatchForm | null;
 }
 
-const DIRECT = [
-  ['sampleRate', FLAG_SPECS.sampleRate],
-  ['steps', FLAG_SPECS.steps],
-] as const satisfies readonly (readonly [keyof RawSamplingFlags, NumericFlagSpec])[];
-const BATCH = [
-  ['batchSize', FLAG_SPECS.batchSize],
-  ['datasetSize', FLAG_SPECS.datasetSize],
-  ['epochs', FLAG_SPECS.epochs],
-] as const satisfies readonly (readonly [keyof RawSamplingFlags, NumericFlagSpec])[];
+const DIRECT = ['sampleRate', 'steps'] as const;
+const BATCH = ['batchSize', 'datasetSize', 'epochs'] as const;
 
 /**
  * Steps for E epochs of expected batch size B over N examples: ⌈E·N/B⌉. A product that is an
@@ -64,58 +53,54 @@ export function stepsFromEpochs(epochs: number, datasetSize: number, batchSize: 
 
 /**
  * Validates the sampling flags: exactly one of the two forms, complete, every value in range.
- * @param raw - the raw flags.
+ * @param f - the sampling flags, read from the command's table.
  * @returns q, T and the batch-form inputs if that form was used.
  * @throws UsageError when the forms are mixed, a form is incomplete, nothing is given, a value is
  *   invalid, `--batch-size` exceeds `--dataset-size`, or the epochs give more than 2^53 − 1 steps.
  * @example
  * ```ts
- * resolveSampling({ batchSize: '256', datasetSize: '60000', epochs: '60' });
+ * resolveSampling(readFlags(SAMPLING_FLAGS, { batchSize: '256', datasetSize: '60000', epochs: '60' }));
  * // { sampleRate: 0.0042666…, steps: 14063, batch: { batchSize: 256, datasetSize: 60000, epochs: 60 } }
  * ```
  */
-export function resolveSampling(raw: RawSamplingFlags): Sampling {
-  const directGiven = DIRECT.filter(([key]) => raw[key] !== undefined);
-  const batchGiven = BATCH.filter(([key]) => raw[key] !== undefined);
+export function resolveSampling(f: SamplingFlags): Sampling {
+  const directGiven = DIRECT.filter((key) => f.given(key));
+  const batchGiven = BATCH.filter((key) => f.given(key));
   if (directGiven.length > 0 && batchGiven.length > 0) {
-    const a = directGiven[0][1].flag;
-    const b = batchGiven[0][1].flag;
+    const a = f.flag(directGiven[0]);
+    const b = f.flag(batchGiven[0]);
     throw new UsageError(
-      `use either --sample-rate with --steps, or --batch-size with --dataset-size and --epochs, not both; got ${a} and ${b}`,
+      `use either ${f.flag('sampleRate')} with ${f.flag('steps')}, or ${f.flag('batchSize')} with ${f.flag('datasetSize')} and ${f.flag('epochs')}, not both; got ${a} and ${b}`,
       a,
     );
   }
   if (directGiven.length === 0 && batchGiven.length === 0) {
     throw new UsageError(
-      `--sample-rate (${describeAllowed(FLAG_SPECS.sampleRate)}) and --steps (${describeAllowed(FLAG_SPECS.steps)}) are required, ` +
-        'or else --batch-size, --dataset-size and --epochs',
-      '--sample-rate',
+      `${f.flag('sampleRate')} (${describeAllowed(RANGES.sampleRate)}) and ${f.flag('steps')} (${describeAllowed(RANGES.steps)}) are required, ` +
+        `or else ${f.flag('batchSize')}, ${f.flag('datasetSize')} and ${f.flag('epochs')}`,
+      f.flag('sampleRate'),
     );
   }
-  const form = directGiven.length > 0 ? DIRECT : BATCH;
-  const given = directGiven.length > 0 ? directGiven : batchGiven;
-  const missing = form.find(([key]) => raw[key] === undefined);
+  const form: readonly (keyof typeof SAMPLING_FLAGS)[] = directGiven.length > 0 ? DIRECT : BATCH;
+  const given: readonly (keyof typeof SAMPLING_FLAGS)[] = directGiven.length > 0 ? directGiven : batchGiven;
+  const missing = form.find((key) => !f.given(key));
   if (missing !== undefined) {
-    const spec = missing[1];
-    const others = given.map(([, s]) => s.flag).join(' and ');
-    throw new UsageError(`${spec.flag} is required with ${others}: ${describeAllowed(spec)}`, spec.flag);
+    const others = given.map((key) => f.flag(key)).join(' and ');
+    throw new UsageError(`${f.flag(missing)} is required with ${others}: ${describeAllowed(RANGES[missing])}`, f.flag(missing));
   }
   // Complete form: parse in the order the flags are listed.
-  const value = (key: keyof RawSamplingFlags, spec: NumericFlagSpec): number => parseNumericFlag(spec, raw[key] as string);
-  if (form === DIRECT) {
-    return { sampleRate: value('sampleRate', FLAG_SPECS.sampleRate), steps: value('steps', FLAG_SPECS.steps), batch: null };
-  }
-  const batchSize = value('batchSize', FLAG_SPECS.batchSize);
-  const datasetSize = value('datasetSize', FLAG_SPECS.datasetSize);
-  const epochs = value('epochs', FLAG_SPECS.epochs);
+  if (form === DIRECT) return { sampleRate: f.sampleRate as number, steps: f.steps as number, batch: null };
+  const batchSize = f.batchSize as number;
+  const datasetSize = f.datasetSize as number;
+  const epochs = f.epochs as number;
   if (batchSize > datasetSize) {
-    throw new UsageError(`--batch-size must be ≤ --dataset-size (${datasetSize}); got ${batchSize}`, '--batch-size');
+    throw new UsageError(`${f.flag('batchSize')} must be ≤ ${f.flag('datasetSize')} (${datasetSize}); got ${batchSize}`, f.flag('batchSize'));
   }
   const steps = stepsFromEpochs(epochs, datasetSize, batchSize);
   if (!(steps <= Number.MAX_SAFE_INTEGER)) {
     throw new UsageError(
-      `--epochs must give at most ${Number.MAX_SAFE_INTEGER} steps (⌈epochs · dataset size / batch size⌉); got ${epochs}`,
-      '--epochs',
+      `${f.flag('epochs')} must give at most ${Number.MAX_SAFE_INTEGER} steps (⌈epochs · dataset size / batch size⌉); got ${epochs}`,
+      f.flag('epochs'),
     );
   }
   return { sampleRate: batchSize / datasetSize, steps, batch: { batchSize, datasetSize, epochs } };

@@ -4,26 +4,42 @@
  * cli/_internals/demoRun.ts, imported on demand.
  */
 import { existsSync, statSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { CliIo } from '../CliIo.js';
-import { jsonOption } from '../_internals/commonOptions.js';
+import { JSON_FLAG } from '../_internals/commonOptions.js';
 import type { DemoSettings } from '../_internals/demoRun.js';
+import { addFlags, parseFlags, readFlags, switchFlag, type FlagSpec, type FlagValues } from '../_internals/flagTable.js';
 import { UsageError } from '../_internals/UsageError.js';
 
-/** The flags of `privkit demo` (raw). */
-export interface DemoFlags {
-  readonly quick?: boolean;
-  readonly out?: string;
-  readonly cache?: string;
-  readonly json?: boolean;
+/** A folder flag with a default: not empty, and not an existing file. */
+function folderFlag(argument: string, description: string, fallback: string): FlagSpec<string> {
+  return {
+    argument,
+    description,
+    default: fallback,
+    parse: (raw, flag) => {
+      const value = typeof raw === 'string' ? raw : fallback;
+      if (value === '') throw new UsageError(`${flag} must name a folder; got an empty string`, flag);
+      if (existsSync(value) && !statSync(value).isDirectory()) throw new UsageError(`${flag} must be a folder; got ${JSON.stringify(value)}, which is a file`, flag);
+      return value;
+    },
+  };
 }
 
-/** Defaults of `privkit demo`. */
-export const DEMO_DEFAULTS = Object.freeze({ out: 'privkit-report', cache: '.privkit-cache' });
+/** The flags of `privkit demo`, in `--help` order: the one place each is declared. */
+export const DEMO_FLAGS = Object.freeze({
+  quick: switchFlag('the small run (under 30 s) instead of the full one (2–4 minutes on 2 cores)'),
+  out: folderFlag('<dir>', 'report folder: index.html (self-contained) and report.json', 'privkit-report'),
+  cache: folderFlag('<dir>', 'shadow-model cache, reused by later runs (each shadow saved atomically, so Ctrl-C is safe)', '.privkit-cache'),
+  json: JSON_FLAG,
+});
+
+/** The parsed flags of `privkit demo`. */
+export type DemoFlags = FlagValues<typeof DEMO_FLAGS>;
 
 /**
  * Validates the flags of `privkit demo`.
- * @param flags - raw flags.
+ * @param raw - commander's option values (a flag absent takes its default).
  * @returns the settings.
  * @throws UsageError when `--out` or `--cache` names a file rather than a folder, or is empty.
  * @example
@@ -31,14 +47,9 @@ export const DEMO_DEFAULTS = Object.freeze({ out: 'privkit-report', cache: '.pri
  * parseDemoFlags({ quick: true }); // { quick: true, out: 'privkit-report', cache: '.privkit-cache' }
  * ```
  */
-export function parseDemoFlags(flags: DemoFlags): DemoSettings {
-  const folder = (raw: string | undefined, flag: string, fallback: string): string => {
-    const value = raw ?? fallback;
-    if (value === '') throw new UsageError(`${flag} must name a folder; got an empty string`, flag);
-    if (existsSync(value) && !statSync(value).isDirectory()) throw new UsageError(`${flag} must be a folder; got ${JSON.stringify(value)}, which is a file`, flag);
-    return value;
-  };
-  return { quick: flags.quick === true, out: folder(flags.out, '--out', DEMO_DEFAULTS.out), cache: folder(flags.cache, '--cache', DEMO_DEFAULTS.cache) };
+export function parseDemoFlags(raw: Readonly<Record<string, unknown>>): DemoSettings {
+  const { quick, out, cache } = parseFlags(DEMO_FLAGS, raw);
+  return { quick, out, cache };
 }
 
 /**
@@ -52,13 +63,10 @@ export function parseDemoFlags(flags: DemoFlags): DemoSettings {
  * ```
  */
 export function addDemoCommand(program: Command, io: CliIo): Command {
-  return program
+  const command = program
     .command('demo')
-    .description('what privkit is for, in one run (npm start): a model trained without and with DP-SGD (ε = 3), both audited; summary table and HTML report')
-    .addOption(new Option('--quick', 'the small run (under 30 s) instead of the full one (2–4 minutes on 2 cores)').default(false))
-    .addOption(new Option('--out <dir>', 'report folder: index.html (self-contained) and report.json').default(DEMO_DEFAULTS.out))
-    .addOption(new Option('--cache <dir>', 'shadow-model cache, reused by later runs (each shadow saved atomically, so Ctrl-C is safe)').default(DEMO_DEFAULTS.cache))
-    .addOption(jsonOption())
+    .description('what privkit is for, in one run (npm start): a model trained without and with DP-SGD (ε = 3), both audited; summary table and HTML report');
+  return addFlags(command, DEMO_FLAGS)
     .addHelpText(
       'after',
       `
@@ -77,8 +85,9 @@ Progress goes to stderr (a bar on a terminal). --json prints {"targetEpsilon", "
 Example:
   $ privkit demo --quick --out privkit-report`,
     )
-    .action(async (flags: DemoFlags) => {
-      const settings = parseDemoFlags(flags);
+    .action(async () => {
+      const flags = readFlags(DEMO_FLAGS, command.opts());
+      const settings = parseDemoFlags(command.opts());
       const { runDemoCommand, demoJson, formatDemoSummary } = await import('../_internals/demoRun.js');
       const result = await runDemoCommand(settings, io);
       io.stdout(flags.json ? demoJson(result) : formatDemoSummary(result));

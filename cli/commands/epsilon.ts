@@ -4,30 +4,31 @@
 import type { Command } from 'commander';
 import { PldAccountant, RdpAccountant, gaussian, poissonSampled, type AccountantKind } from '../../accountant/index.js';
 import type { CliIo } from '../CliIo.js';
-import {
-  SAMPLING_AND_EXIT_HELP,
-  accountantOption,
-  batchSizeOption,
-  datasetSizeOption,
-  deltaOption,
-  epochsOption,
-  jsonOption,
-  noiseMultiplierOption,
-  sampleRateOption,
-  stepsOption,
-} from '../_internals/commonOptions.js';
+import { ACCOUNTANT_FLAG, DELTA_FLAG, JSON_FLAG, SAMPLING_AND_EXIT_HELP, SAMPLING_FLAGS } from '../_internals/commonOptions.js';
+import { addFlags, readFlags, requiredNumber, type FlagReader } from '../_internals/flagTable.js';
 import { formatFourDecimals, formatNumber, jsonLine } from '../_internals/format.js';
 import { describeSampling } from '../_internals/describeSampling.js';
-import { FLAG_SPECS, parseAccountantFlag, requireNumericFlag } from '../_internals/parseOptions.js';
-import { resolveSampling, type RawSamplingFlags, type Sampling } from '../_internals/resolveSampling.js';
+import { RANGES, describeAllowed } from '../_internals/parseOptions.js';
+import { resolveSampling, type Sampling } from '../_internals/resolveSampling.js';
 
-/** The flags of `privkit epsilon`, as commander stores them (raw strings). */
-export interface EpsilonFlags extends RawSamplingFlags {
-  readonly noiseMultiplier?: string;
-  readonly delta?: string;
-  readonly accountant?: string;
-  readonly json?: boolean;
-}
+/** The flags of `privkit epsilon`, in `--help` order: the one place each is declared. */
+export const EPSILON_FLAGS = Object.freeze({
+  sampleRate: SAMPLING_FLAGS.sampleRate,
+  noiseMultiplier: requiredNumber(RANGES.noiseMultiplier, {
+    argument: '<σ>',
+    description: `noise multiplier σ (noise std / clipping norm), ${describeAllowed(RANGES.noiseMultiplier)} (required)`,
+  }),
+  steps: SAMPLING_FLAGS.steps,
+  delta: DELTA_FLAG,
+  batchSize: SAMPLING_FLAGS.batchSize,
+  datasetSize: SAMPLING_FLAGS.datasetSize,
+  epochs: SAMPLING_FLAGS.epochs,
+  accountant: ACCOUNTANT_FLAG,
+  json: JSON_FLAG,
+});
+
+/** The parsed flags of `privkit epsilon`. */
+export type EpsilonFlags = FlagReader<typeof EPSILON_FLAGS>;
 
 /** What `privkit epsilon` computes. */
 export interface EpsilonReport {
@@ -47,19 +48,17 @@ export interface EpsilonReport {
 
 /**
  * Validates the flags of `privkit epsilon` and computes ε with the public accountant API.
- * @param flags - raw flags.
+ * @param flags - the flags, read from {@link EPSILON_FLAGS}.
  * @returns the report.
  * @throws UsageError for a bad, missing or conflicting flag; PrivkitError from the accountant.
  * @example
  * ```ts
- * computeEpsilon({ sampleRate: '0.01', steps: '10000', noiseMultiplier: '1', delta: '1e-5' }).epsilon; // 6.7128…
+ * computeEpsilon(readFlags(EPSILON_FLAGS, { sampleRate: '0.01', steps: '10000', noiseMultiplier: '1', delta: '1e-5' })).epsilon; // 6.7128…
  * ```
  */
 export function computeEpsilon(flags: EpsilonFlags): EpsilonReport {
   const sampling = resolveSampling(flags);
-  const noiseMultiplier = requireNumericFlag(FLAG_SPECS.noiseMultiplier, flags.noiseMultiplier);
-  const delta = requireNumericFlag(FLAG_SPECS.delta, flags.delta);
-  const accountant = parseAccountantFlag(flags.accountant);
+  const { noiseMultiplier, delta, accountant } = flags;
   const event = poissonSampled(sampling.sampleRate, gaussian(noiseMultiplier));
   if (accountant === 'rdp') {
     const { epsilon, order } = new RdpAccountant().compose(event, sampling.steps).getEpsilonAndOrder(delta);
@@ -99,18 +98,8 @@ export function formatEpsilonReport(report: EpsilonReport): string {
  * ```
  */
 export function addEpsilonCommand(program: Command, io: CliIo): Command {
-  return program
-    .command('epsilon')
-    .description('ε of DP-SGD: Poisson-subsampled Gaussian mechanism composed over all steps')
-    .addOption(sampleRateOption())
-    .addOption(noiseMultiplierOption())
-    .addOption(stepsOption())
-    .addOption(deltaOption())
-    .addOption(batchSizeOption())
-    .addOption(datasetSizeOption())
-    .addOption(epochsOption())
-    .addOption(accountantOption())
-    .addOption(jsonOption())
+  const command = program.command('epsilon').description('ε of DP-SGD: Poisson-subsampled Gaussian mechanism composed over all steps');
+  return addFlags(command, EPSILON_FLAGS)
     .addHelpText(
       'after',
       `${SAMPLING_AND_EXIT_HELP}
@@ -119,7 +108,8 @@ Example (MNIST, Abadi et al. 2016):
   $ privkit epsilon --batch-size 256 --dataset-size 60000 --epochs 60 --noise-multiplier 1.1 --delta 1e-5
   ε = 2.5967 at δ = 1e-05 (RDP, order 8.1; σ = 1.1, q = 256/60000 = 0.0042667, steps = 14063 from 60 epochs)`,
     )
-    .action((flags: EpsilonFlags) => {
+    .action(() => {
+      const flags = readFlags(EPSILON_FLAGS, command.opts());
       const report = computeEpsilon(flags);
       io.stdout(
         flags.json

@@ -4,33 +4,31 @@
 import type { Command } from 'commander';
 import { PrivkitError, calibrateNoiseMultiplier, dpSgdEpsilon, type AccountantKind } from '../../accountant/index.js';
 import type { CliIo } from '../CliIo.js';
-import {
-  SAMPLING_AND_EXIT_HELP,
-  accountantOption,
-  batchSizeOption,
-  datasetSizeOption,
-  deltaOption,
-  epochsOption,
-  jsonOption,
-  sampleRateOption,
-  stepsOption,
-  targetEpsilonOption,
-} from '../_internals/commonOptions.js';
+import { ACCOUNTANT_FLAG, DELTA_FLAG, JSON_FLAG, SAMPLING_AND_EXIT_HELP, SAMPLING_FLAGS } from '../_internals/commonOptions.js';
 import { describeSampling } from '../_internals/describeSampling.js';
+import { addFlags, readFlags, requiredNumber, type FlagReader } from '../_internals/flagTable.js';
 import { formatFourDecimals, formatNumber, jsonLine } from '../_internals/format.js';
-import { FLAG_SPECS, parseAccountantFlag, requireNumericFlag } from '../_internals/parseOptions.js';
-import { resolveSampling, type RawSamplingFlags, type Sampling } from '../_internals/resolveSampling.js';
+import { RANGES, describeAllowed } from '../_internals/parseOptions.js';
+import { resolveSampling, type Sampling } from '../_internals/resolveSampling.js';
 
 /** The largest σ `privkit noise` searches; a target that needs more is unreachable (exit 3). */
 const MAX_NOISE_MULTIPLIER = 1e4;
 
-/** The flags of `privkit noise`, as commander stores them (raw strings). */
-export interface NoiseFlags extends RawSamplingFlags {
-  readonly targetEpsilon?: string;
-  readonly delta?: string;
-  readonly accountant?: string;
-  readonly json?: boolean;
-}
+/** The flags of `privkit noise`, in `--help` order: the one place each is declared. */
+export const NOISE_FLAGS = Object.freeze({
+  targetEpsilon: requiredNumber(RANGES.targetEpsilon, { argument: '<ε>', description: `target ε, ${describeAllowed(RANGES.targetEpsilon)} (required)` }),
+  delta: DELTA_FLAG,
+  sampleRate: SAMPLING_FLAGS.sampleRate,
+  steps: SAMPLING_FLAGS.steps,
+  batchSize: SAMPLING_FLAGS.batchSize,
+  datasetSize: SAMPLING_FLAGS.datasetSize,
+  epochs: SAMPLING_FLAGS.epochs,
+  accountant: ACCOUNTANT_FLAG,
+  json: JSON_FLAG,
+});
+
+/** The parsed flags of `privkit noise`. */
+export type NoiseFlags = FlagReader<typeof NOISE_FLAGS>;
 
 /** What `privkit noise` computes. */
 export interface NoiseReport {
@@ -51,7 +49,7 @@ export interface NoiseReport {
 /**
  * Validates the flags of `privkit noise`, calibrates σ and recomputes the ε it achieves, with the
  * public accountant API.
- * @param flags - raw flags.
+ * @param flags - the flags, read from {@link NOISE_FLAGS}.
  * @returns the report.
  * @throws UsageError for a bad, missing or conflicting flag; PrivkitError `UNREACHABLE_TARGET`, naming
  *   the flags, when no σ ≤ 1e4 meets the target. Where σ = 1e-3 (the smallest searched) already meets
@@ -59,14 +57,12 @@ export interface NoiseReport {
  *   the answer.
  * @example
  * ```ts
- * computeNoise({ targetEpsilon: '3', delta: '1e-5', sampleRate: '0.0042667', steps: '14063' }).noiseMultiplier; // ≈ 1.014
+ * computeNoise(readFlags(NOISE_FLAGS, { targetEpsilon: '3', delta: '1e-5', sampleRate: '0.0042667', steps: '14063' })).noiseMultiplier; // ≈ 1.014
  * ```
  */
 export function computeNoise(flags: NoiseFlags): NoiseReport {
   const sampling = resolveSampling(flags);
-  const targetEpsilon = requireNumericFlag(FLAG_SPECS.targetEpsilon, flags.targetEpsilon);
-  const delta = requireNumericFlag(FLAG_SPECS.delta, flags.delta);
-  const accountant = parseAccountantFlag(flags.accountant);
+  const { targetEpsilon, delta, accountant } = flags;
   const { sampleRate, steps } = sampling;
   let noiseMultiplier: number;
   try {
@@ -79,7 +75,7 @@ export function computeNoise(flags: NoiseFlags): NoiseReport {
       'UNREACHABLE_TARGET',
       `--target-epsilon ${formatNumber(targetEpsilon)} cannot be reached with a noise multiplier ≤ ${MAX_NOISE_MULTIPLIER} at --delta ${formatNumber(delta)} ` +
         `(${accountant.toUpperCase()}; ${describeSampling(sampling)})${why}`,
-      { ...error.details, flag: '--target-epsilon' },
+      { ...error.details, flag: flags.flag('targetEpsilon') },
     );
   }
   const epsilon = dpSgdEpsilon(accountant, noiseMultiplier, sampleRate, steps, delta);
@@ -115,18 +111,8 @@ export function formatNoiseReport(report: NoiseReport): string {
  * ```
  */
 export function addNoiseCommand(program: Command, io: CliIo): Command {
-  return program
-    .command('noise')
-    .description('smallest noise multiplier σ for which DP-SGD stays within a target (ε, δ)')
-    .addOption(targetEpsilonOption())
-    .addOption(deltaOption())
-    .addOption(sampleRateOption())
-    .addOption(stepsOption())
-    .addOption(batchSizeOption())
-    .addOption(datasetSizeOption())
-    .addOption(epochsOption())
-    .addOption(accountantOption())
-    .addOption(jsonOption())
+  const command = program.command('noise').description('smallest noise multiplier σ for which DP-SGD stays within a target (ε, δ)');
+  return addFlags(command, NOISE_FLAGS)
     .addHelpText(
       'after',
       `${SAMPLING_AND_EXIT_HELP}
@@ -135,7 +121,8 @@ Example (MNIST, Abadi et al. 2016):
   $ privkit noise --target-epsilon 3 --delta 1e-5 --batch-size 256 --dataset-size 60000 --epochs 60
   σ = 1.0140 gives ε = 2.9999 ≤ 3 at δ = 1e-05 (RDP; q = 256/60000 = 0.0042667, steps = 14063 from 60 epochs)`,
     )
-    .action((flags: NoiseFlags) => {
+    .action(() => {
+      const flags = readFlags(NOISE_FLAGS, command.opts());
       const report = computeNoise(flags);
       io.stdout(
         flags.json

@@ -2,34 +2,39 @@
  * `privkit report <dir>`: renders a report's HTML page again from the document stored in its
  * report.json. The run is in cli/_internals/reportRun.ts, imported on demand.
  */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { CliIo } from '../CliIo.js';
-import { jsonOption } from '../_internals/commonOptions.js';
+import { JSON_FLAG } from '../_internals/commonOptions.js';
+import { addFlags, optionalString, readFlags, type FlagReader } from '../_internals/flagTable.js';
 import { jsonLine } from '../_internals/format.js';
 import { UsageError } from '../_internals/UsageError.js';
 import type { ReportSettings } from '../_internals/reportRun.js';
 
-/** The flags of `privkit report` (raw). */
-export interface ReportFlags {
-  readonly out?: string;
-  readonly json?: boolean;
-}
+/** The flags of `privkit report`, in `--help` order: the one place each is declared. */
+export const REPORT_FLAGS = Object.freeze({
+  out: optionalString({ argument: '<file>', description: 'where to write the page (default: <dir>/index.html, or the page name recorded in report.json)' }),
+  json: JSON_FLAG,
+});
+
+/** The parsed flags of `privkit report`. */
+export type ReportFlags = FlagReader<typeof REPORT_FLAGS>;
 
 /**
  * Validates the argument and flags of `privkit report`.
  * @param dir - the report folder (or its report.json).
- * @param flags - raw flags.
+ * @param flags - the flags, read from {@link REPORT_FLAGS}.
  * @returns the settings.
  * @throws UsageError for an empty folder name or `--out`.
  * @example
  * ```ts
- * parseReportArgs('privkit-report', {}); // { source: 'privkit-report' }
+ * parseReportArgs('privkit-report', readFlags(REPORT_FLAGS, {})); // { source: 'privkit-report' }
  * ```
  */
 export function parseReportArgs(dir: string, flags: ReportFlags): ReportSettings {
   if (dir === '') throw new UsageError('<dir> must name a report folder; got an empty string', '<dir>');
-  if (flags.out === '') throw new UsageError('--out must name a file; got an empty string', '--out');
-  return { source: dir, ...(flags.out === undefined ? {} : { out: flags.out }) };
+  const out = flags.out;
+  if (out === '') throw new UsageError(`${flags.flag('out')} must name a file; got an empty string`, flags.flag('out'));
+  return { source: dir, ...(out === undefined ? {} : { out }) };
 }
 
 /**
@@ -43,12 +48,11 @@ export function parseReportArgs(dir: string, flags: ReportFlags): ReportSettings
  * ```
  */
 export function addReportCommand(program: Command, io: CliIo): Command {
-  return program
+  const command = program
     .command('report')
-    .description('rebuild a report\'s self-contained HTML page from the document stored in its report.json (privkit demo)')
-    .argument('<dir>', 'the report folder (holding report.json), or the report.json itself')
-    .addOption(new Option('--out <file>', 'where to write the page (default: <dir>/index.html, or the page name recorded in report.json)'))
-    .addOption(jsonOption())
+    .description("rebuild a report's self-contained HTML page from the document stored in its report.json (privkit demo)")
+    .argument('<dir>', 'the report folder (holding report.json), or the report.json itself');
+  return addFlags(command, REPORT_FLAGS)
     .addHelpText(
       'after',
       `
@@ -60,7 +64,8 @@ CSS, no scripts, no network, readable opened from disk. Written atomically.
 Example:
   $ privkit report privkit-report`,
     )
-    .action(async (dir: string, flags: ReportFlags) => {
+    .action(async (dir: string) => {
+      const flags = readFlags(REPORT_FLAGS, command.opts());
       const settings = parseReportArgs(dir, flags);
       const { runReport } = await import('../_internals/reportRun.js');
       const r = await runReport(settings);

@@ -4,119 +4,107 @@
  * the training itself is in cli/_internals/trainRun.ts, imported on demand.
  */
 import { existsSync, statSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { BackendChoice } from '../../src/index.js';
 import type { CliIo } from '../CliIo.js';
-import { accountantOption, deltaOption, jsonOption } from '../_internals/commonOptions.js';
+import { ACCOUNTANT_FLAG, DELTA_FLAG, JSON_FLAG } from '../_internals/commonOptions.js';
+import { addFlags, choiceFlag, optionalNumber, optionalString, readFlags, requiredNumber, requiredString, type FlagReader, type FlagSpec } from '../_internals/flagTable.js';
 import { formatFourDecimals, formatNumber } from '../_internals/format.js';
-import { FLAG_SPECS, checkNoiseStd, describeAllowed, parseAccountantFlag, parseNumericFlag, requireNumericFlag, type NumericFlagSpec } from '../_internals/parseOptions.js';
+import { BACKEND_CHOICES, RANGES, checkNoiseStd, describeAllowed } from '../_internals/parseOptions.js';
 import type { TrainOptimizer, TrainReport, TrainSettings } from '../_internals/trainRun.js';
 import { UsageError } from '../_internals/UsageError.js';
 
-/** The flags of `privkit train`, as commander stores them (raw strings). */
-export interface TrainFlags {
-  readonly data?: string;
-  readonly labelColumn?: string;
-  readonly model?: string;
-  readonly epochs?: string;
-  readonly batchSize?: string;
-  readonly learningRate?: string;
-  readonly optimizer?: string;
-  readonly maxGradNorm?: string;
-  readonly noiseMultiplier?: string;
-  readonly targetEpsilon?: string;
-  readonly delta?: string;
-  readonly accountant?: string;
-  readonly backend?: string;
-  readonly seed?: string;
-  readonly out?: string;
-  readonly json?: boolean;
-}
-
-/** The numeric flags of `privkit train` and their ranges. */
-export const TRAIN_FLAG_SPECS = Object.freeze({
-  epochs: FLAG_SPECS.epochs,
-  batchSize: FLAG_SPECS.batchSize,
-  // These three go into float32 tensors: a non-zero value must be a normal float32.
-  learningRate: { flag: '--learning-rate', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true, float32: true },
-  maxGradNorm: { flag: '--max-grad-norm', integer: false, min: 0, max: Infinity, minOpen: true, maxOpen: true, float32: true },
-  // σ = 0 is allowed here (a non-private baseline, ε = ∞), unlike in `epsilon`.
-  noiseMultiplier: { flag: '--noise-multiplier', integer: false, min: 0, max: Infinity, maxOpen: true, float32: true },
-  targetEpsilon: FLAG_SPECS.targetEpsilon,
-  delta: FLAG_SPECS.delta,
-  seed: { flag: '--seed', integer: true, min: 0, max: 2 ** 32 - 1 },
-} as const satisfies Record<string, NumericFlagSpec>);
-
 const MODEL_CHOICES = ['mlp', 'cnn'] as const;
-const OPTIMIZER_CHOICES: readonly TrainOptimizer[] = ['sgd', 'adam'];
-// The same list as the library's BACKEND_CHOICES, kept here so that validating flags loads no tfjs.
-const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
+const OPTIMIZER_CHOICES = ['sgd', 'adam'] as const satisfies readonly TrainOptimizer[];
+// σ = 0 is allowed here (a non-private baseline, ε = ∞), unlike in `epsilon`.
+const TRAIN_NOISE_RANGE = { integer: false, min: 0, max: Infinity, maxOpen: true, float32: true } as const;
+BACKEND_CHOICES satisfies readonly BackendChoice[];
+
+/** `--model mlp|cnn|path`: a built-in architecture, or an existing model.json (or its folder). */
+const MODEL_FLAG: FlagSpec<TrainSettings['model']> = {
+  argument: '<mlp|cnn|path>',
+  description: 'mlp, cnn (image data only) or the path of a model.json to start from (required)',
+  parse: (raw, flag) => {
+    const what = `${MODEL_CHOICES.join(', ')} or the path of a model.json (or of its folder)`;
+    if (typeof raw !== 'string' || raw === '') throw new UsageError(`${flag} is required: ${what}`, flag);
+    const builtin = MODEL_CHOICES.find((c) => c === raw);
+    if (builtin !== undefined) return { builtin };
+    if (!existsSync(raw)) throw new UsageError(`${flag} must be ${what}; got ${JSON.stringify(raw)}, which does not exist`, flag);
+    return { path: raw };
+  },
+};
+
+/** The flags of `privkit train`, in `--help` order: the one place each is declared. */
+export const TRAIN_FLAGS = Object.freeze({
+  data: requiredString('a CSV file or dataset:mnist / dataset:fashion-mnist', {
+    argument: '<file.csv|dataset:NAME>',
+    description: 'training data: a CSV file with a header row, or dataset:mnist / dataset:fashion-mnist (required)',
+  }),
+  labelColumn: optionalString({ argument: '<name>', description: 'the CSV column holding the class label; every other column is a numeric feature', default: 'label' }),
+  model: MODEL_FLAG,
+  epochs: requiredNumber(RANGES.epochs, { argument: '<E>', description: `passes over the data E, ${describeAllowed(RANGES.epochs)}: ⌈E/q⌉ steps (required)` }),
+  batchSize: requiredNumber(RANGES.batchSize, { argument: '<B>', description: `expected batch size B, ${describeAllowed(RANGES.batchSize)}, ≤ N: q = B/N (required)` }),
+  // These three go into float32 tensors: a non-zero value must be a normal float32.
+  learningRate: requiredNumber(RANGES.float32Positive, { argument: '<L>', description: `learning rate, ${describeAllowed(RANGES.float32Positive)} (required)` }),
+  optimizer: choiceFlag(OPTIMIZER_CHOICES, { argument: '<name>', description: `optimizer wrapped by DP-SGD: ${OPTIMIZER_CHOICES.join(' or ')}`, default: 'sgd' }),
+  maxGradNorm: requiredNumber(RANGES.float32Positive, { argument: '<C>', description: `per-example clipping norm C, ${describeAllowed(RANGES.float32Positive)} (required)` }),
+  noiseMultiplier: optionalNumber(TRAIN_NOISE_RANGE, { argument: '<σ>', description: `noise multiplier σ, ${describeAllowed(TRAIN_NOISE_RANGE)} (this or --target-epsilon)` }),
+  targetEpsilon: optionalNumber(RANGES.targetEpsilon, {
+    argument: '<ε>',
+    description: `calibrate σ for this ε, ${describeAllowed(RANGES.targetEpsilon)}, and stop before exceeding it`,
+  }),
+  delta: DELTA_FLAG,
+  accountant: ACCOUNTANT_FLAG,
+  backend: choiceFlag(BACKEND_CHOICES, {
+    argument: '<name>',
+    description: `tfjs backend: ${BACKEND_CHOICES.join(', ')} (auto: tensorflow if installed, else wasm, else cpu)`,
+    default: 'auto',
+  }),
+  seed: optionalNumber(RANGES.seed, {
+    argument: '<S>',
+    description: `seed of the noise, the batch sampling, the initial weights and the data split, ${describeAllowed(RANGES.seed)}: a reproducible experiment, not for release (default: secure randomness, split seed 0)`,
+  }),
+  out: requiredString('the folder to write model.json, weights.bin and privacy.json to', {
+    argument: '<dir>',
+    description: 'output folder: model.json, weights.bin, privacy.json, members.txt, written as one unit after training succeeded (required)',
+  }),
+  json: JSON_FLAG,
+});
+
+/** The parsed flags of `privkit train`. */
+export type TrainFlags = FlagReader<typeof TRAIN_FLAGS>;
 
 /**
  * Validates the flags of `privkit train` (without touching the data, the model file's content or the
  * output folder).
- * @param flags - raw flags.
+ * @param flags - the flags, read from {@link TRAIN_FLAGS}.
  * @returns the settings for runTraining.
  * @throws UsageError naming the flag and its allowed values, for a missing, malformed, out-of-range
  *   or conflicting flag (`--noise-multiplier` and `--target-epsilon`: exactly one; σ·C finite in float32).
  * @example
  * ```ts
- * parseTrainFlags({ data: 'dataset:mnist', model: 'cnn', epochs: '1', batchSize: '256', learningRate: '0.1',
- *   maxGradNorm: '1', noiseMultiplier: '1.1', delta: '1e-5', out: 'run1' });
+ * parseTrainFlags(readFlags(TRAIN_FLAGS, { data: 'dataset:mnist', model: 'cnn', epochs: '1', batchSize: '256', learningRate: '0.1',
+ *   maxGradNorm: '1', noiseMultiplier: '1.1', delta: '1e-5', out: 'run1' }));
  * ```
  */
 export function parseTrainFlags(flags: TrainFlags): TrainSettings {
-  const data = requireString(flags.data, '--data', 'a CSV file or dataset:mnist / dataset:fashion-mnist');
-  const model = parseModelFlag(flags.model);
-  const epochs = requireNumericFlag(TRAIN_FLAG_SPECS.epochs, flags.epochs);
-  const batchSize = requireNumericFlag(TRAIN_FLAG_SPECS.batchSize, flags.batchSize);
-  const learningRate = requireNumericFlag(TRAIN_FLAG_SPECS.learningRate, flags.learningRate);
-  const optimizer = parseChoice('--optimizer', OPTIMIZER_CHOICES, flags.optimizer ?? 'sgd');
-  const maxGradNorm = requireNumericFlag(TRAIN_FLAG_SPECS.maxGradNorm, flags.maxGradNorm);
+  const { data, model, epochs, batchSize, learningRate, optimizer, maxGradNorm } = flags;
   const noise = parseNoiseFlags(flags);
   if ('noiseMultiplier' in noise) checkNoiseStd(noise.noiseMultiplier, maxGradNorm);
-  const delta = requireNumericFlag(TRAIN_FLAG_SPECS.delta, flags.delta);
-  const accountant = parseAccountantFlag(flags.accountant);
-  const backend = parseChoice('--backend', BACKEND_CHOICES, flags.backend ?? 'auto');
-  const seed = flags.seed === undefined ? undefined : parseNumericFlag(TRAIN_FLAG_SPECS.seed, flags.seed);
-  const out = requireString(flags.out, '--out', 'the folder to write model.json, weights.bin and privacy.json to');
+  const { delta, accountant, backend, seed, out } = flags;
   if (existsSync(out) && !statSync(out).isDirectory()) {
-    throw new UsageError(`--out must be a folder (new or existing); got ${JSON.stringify(out)}, which is a file`, '--out');
+    throw new UsageError(`${flags.flag('out')} must be a folder (new or existing); got ${JSON.stringify(out)}, which is a file`, flags.flag('out'));
   }
-  return { data, labelColumn: flags.labelColumn ?? 'label', model, epochs, batchSize, learningRate, optimizer, maxGradNorm, noise, delta, accountant, backend, seed, out };
+  return { data, labelColumn: flags.labelColumn, model, epochs, batchSize, learningRate, optimizer, maxGradNorm, noise, delta, accountant, backend, seed, out };
 }
 
-function requireString(raw: string | undefined, flag: string, what: string): string {
-  if (raw === undefined || raw === '') throw new UsageError(`${flag} is required: ${what}`, flag);
-  return raw;
-}
-
-function parseChoice<T extends string>(flag: string, choices: readonly T[], raw: string): T {
-  const match = choices.find((c) => c === raw);
-  if (match === undefined) throw new UsageError(`${flag} must be one of ${choices.join(', ')}; got ${JSON.stringify(raw)}`, flag);
-  return match;
-}
-
-function parseModelFlag(raw: string | undefined): TrainSettings['model'] {
-  const what = `${MODEL_CHOICES.join(', ')} or the path of a model.json (or of its folder)`;
-  if (raw === undefined || raw === '') throw new UsageError(`--model is required: ${what}`, '--model');
-  const builtin = MODEL_CHOICES.find((c) => c === raw);
-  if (builtin !== undefined) return { builtin };
-  if (!existsSync(raw)) throw new UsageError(`--model must be ${what}; got ${JSON.stringify(raw)}, which does not exist`, '--model');
-  return { path: raw };
-}
-
+/** Exactly one of `--noise-multiplier` and `--target-epsilon`. */
 function parseNoiseFlags(flags: TrainFlags): TrainSettings['noise'] {
-  const { noiseMultiplier, targetEpsilon } = TRAIN_FLAG_SPECS;
-  if (flags.noiseMultiplier !== undefined && flags.targetEpsilon !== undefined) {
-    throw new UsageError('give either --noise-multiplier or --target-epsilon, not both', '--noise-multiplier');
-  }
-  if (flags.noiseMultiplier !== undefined) return { noiseMultiplier: parseNumericFlag(noiseMultiplier, flags.noiseMultiplier) };
-  if (flags.targetEpsilon !== undefined) return { targetEpsilon: parseNumericFlag(targetEpsilon, flags.targetEpsilon) };
-  throw new UsageError(
-    `--noise-multiplier (${describeAllowed(noiseMultiplier)}) or --target-epsilon (${describeAllowed(targetEpsilon)}) is required`,
-    '--noise-multiplier',
-  );
+  const [sigma, target] = [flags.flag('noiseMultiplier'), flags.flag('targetEpsilon')];
+  if (flags.given('noiseMultiplier') && flags.given('targetEpsilon')) throw new UsageError(`give either ${sigma} or ${target}, not both`, sigma);
+  if (flags.noiseMultiplier !== undefined) return { noiseMultiplier: flags.noiseMultiplier };
+  if (flags.targetEpsilon !== undefined) return { targetEpsilon: flags.targetEpsilon };
+  throw new UsageError(`${sigma} (${describeAllowed(TRAIN_NOISE_RANGE)}) or ${target} (${describeAllowed(RANGES.targetEpsilon)}) is required`, sigma);
 }
 
 /**
@@ -156,26 +144,8 @@ export function formatTrainReport(report: TrainReport, settings: TrainSettings):
  * ```
  */
 export function addTrainCommand(program: Command, io: CliIo): Command {
-  const s = TRAIN_FLAG_SPECS;
-  return program
-    .command('train')
-    .description('train a classifier with DP-SGD on a CSV file or a bundled dataset; write the model and its ε')
-    .addOption(new Option('--data <file.csv|dataset:NAME>', 'training data: a CSV file with a header row, or dataset:mnist / dataset:fashion-mnist (required)'))
-    .addOption(new Option('--label-column <name>', 'the CSV column holding the class label; every other column is a numeric feature').default('label'))
-    .addOption(new Option('--model <mlp|cnn|path>', 'mlp, cnn (image data only) or the path of a model.json to start from (required)'))
-    .addOption(new Option('--epochs <E>', `passes over the data E, ${describeAllowed(s.epochs)}: ⌈E/q⌉ steps (required)`))
-    .addOption(new Option('--batch-size <B>', `expected batch size B, ${describeAllowed(s.batchSize)}, ≤ N: q = B/N (required)`))
-    .addOption(new Option('--learning-rate <L>', `learning rate, ${describeAllowed(s.learningRate)} (required)`))
-    .addOption(new Option('--optimizer <name>', `optimizer wrapped by DP-SGD: ${OPTIMIZER_CHOICES.join(' or ')}`).default('sgd'))
-    .addOption(new Option('--max-grad-norm <C>', `per-example clipping norm C, ${describeAllowed(s.maxGradNorm)} (required)`))
-    .addOption(new Option('--noise-multiplier <σ>', `noise multiplier σ, ${describeAllowed(s.noiseMultiplier)} (this or --target-epsilon)`))
-    .addOption(new Option('--target-epsilon <ε>', `calibrate σ for this ε, ${describeAllowed(s.targetEpsilon)}, and stop before exceeding it`))
-    .addOption(deltaOption())
-    .addOption(accountantOption())
-    .addOption(new Option('--backend <name>', `tfjs backend: ${BACKEND_CHOICES.join(', ')} (auto: tensorflow if installed, else wasm, else cpu)`).default('auto'))
-    .addOption(new Option('--seed <S>', `seed of the noise, the batch sampling, the initial weights and the data split, ${describeAllowed(s.seed)}: a reproducible experiment, not for release (default: secure randomness, split seed 0)`))
-    .addOption(new Option('--out <dir>', 'output folder: model.json, weights.bin, privacy.json, members.txt, written as one unit after training succeeded (required)'))
-    .addOption(jsonOption())
+  const command = program.command('train').description('train a classifier with DP-SGD on a CSV file or a bundled dataset; write the model and its ε');
+  return addFlags(command, TRAIN_FLAGS)
     .addHelpText(
       'after',
       `
@@ -212,7 +182,8 @@ Example:
   $ privkit train --data dataset:mnist --model cnn --epochs 1 --batch-size 256 --learning-rate 0.5 \\
       --max-grad-norm 1 --noise-multiplier 1.1 --delta 1e-5 --out runs/mnist --json`,
     )
-    .action(async (flags: TrainFlags) => {
+    .action(async () => {
+      const flags = readFlags(TRAIN_FLAGS, command.opts());
       const settings = parseTrainFlags(flags);
       const { runTraining, privacyJson } = await import('../_internals/trainRun.js');
       const report = await runTraining(settings, io);

@@ -2,8 +2,7 @@
  * JSON for reports, without JSON's silent losses: `JSON.stringify` turns `Infinity` and `NaN` into
  * `null` (an ε of `Infinity` would read as "no value") and typed arrays into `{"0": …}` objects.
  */
-import { stringifyJson } from '../../accountant/index.js';
-import { requireInteger } from '../_internals/invalid.js';
+import { requireInteger, stringifyJson } from '../../accountant/index.js';
 
 /**
  * Serialises `value` as JSON for `report.json`, by privkit's one JSON convention

@@ -9,7 +9,9 @@ import { PrivkitError } from '../../accountant/index.js';
 import { EXIT, exitCodeFor } from '../../cli/_internals/exitCodes.js';
 import { errorLine, formatFourDecimals, formatNumber, jsonLine } from '../../cli/_internals/format.js';
 import { packageVersion } from '../../cli/_internals/packageVersion.js';
-import { FLAG_SPECS, parseNumericFlag } from '../../cli/_internals/parseOptions.js';
+import { SAMPLING_FLAGS } from '../../cli/_internals/commonOptions.js';
+import { readFlags } from '../../cli/_internals/flagTable.js';
+import { RANGES, parseNumericFlag } from '../../cli/_internals/parseOptions.js';
 import { resolveSampling, stepsFromEpochs } from '../../cli/_internals/resolveSampling.js';
 import { UsageError } from '../../cli/_internals/UsageError.js';
 
@@ -25,23 +27,23 @@ describe('stepsFromEpochs', () => {
   });
 
   it('rejects a step count beyond 2^53 − 1 as an --epochs error', () => {
-    expect(() => resolveSampling({ batchSize: '1', datasetSize: '1000000', epochs: '1e300' })).toThrow(/--epochs must give at most/);
+    expect(() => resolveSampling(readFlags(SAMPLING_FLAGS, { batchSize: '1', datasetSize: '1000000', epochs: '1e300' }))).toThrow(/--epochs must give at most/);
   });
 });
 
 describe('parseNumericFlag', () => {
   it.each(['1', '1.', '.5', '+2', '1e3', '1E-3', '0.25e+1'])('accepts %j', (raw) => {
-    expect(parseNumericFlag(FLAG_SPECS.targetEpsilon, raw)).toBe(Number(raw));
+    expect(parseNumericFlag({ ...RANGES.targetEpsilon, flag: '--target-epsilon' }, raw)).toBe(Number(raw));
   });
 
   it.each(['', ' 1', '1 ', '0x10', 'Infinity', 'NaN', '1e', '1,5', '--json', '١'])('rejects %j with a UsageError naming the flag', (raw) => {
-    expect(() => parseNumericFlag(FLAG_SPECS.targetEpsilon, raw)).toThrow(UsageError);
-    expect(() => parseNumericFlag(FLAG_SPECS.targetEpsilon, raw)).toThrow(/^--target-epsilon must be a finite number > 0; got "/);
+    expect(() => parseNumericFlag({ ...RANGES.targetEpsilon, flag: '--target-epsilon' }, raw)).toThrow(UsageError);
+    expect(() => parseNumericFlag({ ...RANGES.targetEpsilon, flag: '--target-epsilon' }, raw)).toThrow(/^--target-epsilon must be a finite number > 0; got "/);
   });
 
   it('a UsageError is a PrivkitError INVALID_ARGUMENT that names its flag', () => {
     try {
-      parseNumericFlag(FLAG_SPECS.delta, '2');
+      parseNumericFlag({ ...RANGES.delta, flag: '--delta' }, '2');
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(PrivkitError);
