@@ -2,8 +2,8 @@ import { PrivkitError } from '../../accountant/index.js';
 import { formatNumber } from './format.js';
 import { UsageError } from './UsageError.js';
 
-/** The training flags a diverged run names. */
-export interface DivergedFlags {
+/** The values of the training flags a diverged run names. */
+export interface DivergedValues {
   readonly learningRate: number;
   readonly maxGradNorm: number;
   /** σ in use (as given, or calibrated); absent when not known (calibrated inside the library). */
@@ -23,7 +23,7 @@ export interface DivergedFlags {
  * try { await priv.fit(x, y, options); } catch (e) { throw divergedError(e, { learningRate, maxGradNorm, noiseMultiplier }); }
  * ```
  */
-export function divergedError(error: unknown, flags: DivergedFlags): unknown {
+export function divergedError(error: unknown, flags: DivergedValues): unknown {
   if (!(error instanceof PrivkitError) || !/\b(NaN|infinite|non-finite)\b/i.test(error.message)) return error;
   const cause = error.message.replace(/\s*\.$/, '');
   return new UsageError(
