@@ -38,6 +38,11 @@ function registered(name: ActiveBackend): boolean {
   return tf.engine().findBackendFactory(name) != null;
 }
 
+/** Whether the backend has been initialised (`tf.findBackend` would initialise it). */
+function started(name: ActiveBackend): boolean {
+  return tf.engine().registry[name] !== undefined;
+}
+
 async function activate(name: ActiveBackend): Promise<boolean> {
   try {
     return (await tf.setBackend(name)) && tf.getBackend() === name;
@@ -104,11 +109,42 @@ async function withoutAddedProcessHandlers<T>(start: () => Promise<T>): Promise<
   }
 }
 
-async function startWasm(): Promise<boolean> {
+/** The file names tfjs-backend-wasm 4.22 loads, one of which it picks for the browser's features. */
+const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
+
+/** Where tfjs-backend-wasm fetches its binaries: a URL prefix ending in `/`, or one URL per binary. */
+export type WasmPaths = string | Readonly<Record<(typeof WASM_BINARIES)[number], string>>;
+
+/** Options of {@link useBackend}. */
+export interface UseBackendOptions {
+  /**
+   * Passed to tfjs-backend-wasm's `setWasmPaths` before the wasm backend starts (ignored when it has
+   * already started): in a browser, where its `dist/*.wasm` files are served, e.g. `'/wasm/'` or the
+   * three asset URLs a bundler gives (`import simd from '…/tfjs-backend-wasm-simd.wasm?url'` in Vite).
+   * @defaultValue none: the backend's own default (next to its script; in Node, its package folder)
+   */
+  readonly wasmPaths?: WasmPaths;
+}
+
+function checkWasmPaths(paths: unknown): void {
+  const ok =
+    paths === undefined ||
+    (typeof paths === 'string' && paths !== '') ||
+    (typeof paths === 'object' && paths !== null && WASM_BINARIES.every((k) => typeof (paths as Record<string, unknown>)[k] === 'string'));
+  if (!ok) {
+    throw new PrivkitError(
+      'INVALID_ARGUMENT',
+      `\`wasmPaths\` must be a non-empty URL prefix or an object with a URL for each of ${WASM_BINARIES.join(', ')}; got ${JSON.stringify(paths)}.`,
+    );
+  }
+}
+
+async function startWasm(paths: WasmPaths | undefined): Promise<boolean> {
   return withoutAddedProcessHandlers(async () => {
-    if (!registered('wasm')) {
+    if (!registered('wasm') || (paths !== undefined && !started('wasm'))) {
       try {
-        await import('@tensorflow/tfjs-backend-wasm');
+        const wasm = await import('@tensorflow/tfjs-backend-wasm');
+        if (paths !== undefined && !started('wasm')) wasm.setWasmPaths(paths);
       } catch {
         return false;
       }
@@ -137,25 +173,25 @@ function unavailable(message: string): PrivkitError {
 /**
  * Selects and starts a tfjs backend.
  * @param choice - see {@link BackendChoice}. @defaultValue `PRIVKIT_BACKEND`, else 'auto'
+ * @param options - see {@link UseBackendOptions}.
  * The wasm backend's Emscripten runtime installs process-wide `uncaughtException` /
  * `unhandledRejection` handlers when it starts in Node; they are removed again, so an uncaught error in
  * the program behaves as in plain Node (exit code 1, the program's own stack trace) instead of exiting
  * with code 7 from inside tf-backend-wasm. Handlers the program installed itself stay.
  * Starting `wasm` also registers the training kernels it lacks ({@link registerWasmKernels}).
  * @returns the backend now active (for `auto`, the one it picked).
- * @throws PrivkitError `INVALID_ARGUMENT` for an unknown name; `BACKEND_UNAVAILABLE` when the named
+ * @throws PrivkitError `INVALID_ARGUMENT` for an unknown name or bad `wasmPaths`; `BACKEND_UNAVAILABLE` when the named
  *   backend cannot start here (the message says what to install or call).
  * @example
  * ```ts
- * import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
- * setWasmPaths('/wasm/'); // browser only: where tfjs-backend-wasm's dist/*.wasm are served
- * await useBackend('wasm');
+ * await useBackend('wasm', { wasmPaths: '/wasm/' }); // browser: where tfjs-backend-wasm's dist/*.wasm are served
  * ```
  */
-export async function useBackend(choice: BackendChoice = defaultChoice()): Promise<ActiveBackend> {
+export async function useBackend(choice: BackendChoice = defaultChoice(), options: UseBackendOptions = {}): Promise<ActiveBackend> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new PrivkitError('INVALID_ARGUMENT', `\`backend\` must be one of ${BACKEND_CHOICES.join(', ')}; got ${JSON.stringify(choice)}.`);
   }
+  checkWasmPaths(options.wasmPaths);
   switch (choice) {
     case 'tensorflow':
       if (await startTensorflow()) return 'tensorflow';
@@ -165,11 +201,11 @@ export async function useBackend(choice: BackendChoice = defaultChoice()): Promi
           : 'The tensorflow backend runs only in Node (`@tensorflow/tfjs-node`); in a browser use webgl, wasm or cpu.',
       );
     case 'wasm':
-      if (await startWasm()) return 'wasm';
+      if (await startWasm(options.wasmPaths)) return 'wasm';
       throw unavailable(
         IN_NODE
           ? 'The wasm backend failed to start (is `@tensorflow/tfjs-backend-wasm` installed?).'
-          : 'The wasm backend failed to start: call `setWasmPaths(...)` from `@tensorflow/tfjs-backend-wasm` with the URL its dist/*.wasm files are served from, before useBackend.',
+          : 'The wasm backend failed to start: give `wasmPaths` (or call `setWasmPaths` of `@tensorflow/tfjs-backend-wasm` first) with the URL its dist/*.wasm files are served from.',
       );
     case 'webgl':
       if (await startWebgl(false)) return 'webgl';
@@ -189,7 +225,7 @@ export async function useBackend(choice: BackendChoice = defaultChoice()): Promi
     case 'auto':
       if (await startTensorflow()) return 'tensorflow';
       if (!IN_NODE && (await startWebgl(true))) return 'webgl';
-      if (await startWasm()) return 'wasm';
+      if (await startWasm(options.wasmPaths)) return 'wasm';
       if (await activate('cpu')) return 'cpu';
       break;
   }

@@ -45,6 +45,10 @@ describe('useBackend', () => {
       delete process.env.PRIVKIT_BACKEND;
     }
     expect(await codeOf(useBackend('gpu' as never))).toBe('INVALID_ARGUMENT');
+    for (const wasmPaths of ['', 42, { 'tfjs-backend-wasm.wasm': '/a.wasm' }]) {
+      await expect(useBackend('wasm', { wasmPaths: wasmPaths as never })).rejects.toThrowError(/`wasmPaths` must be a non-empty URL prefix or an object with a URL for each of tfjs-backend-wasm\.wasm, /);
+    }
+    expect(await useBackend('wasm', { wasmPaths: '/not/used/' })).toBe('wasm'); // already started: the paths no longer matter
   });
 
   it("webgl and webgpu are refused in Node with BACKEND_UNAVAILABLE, saying what they need; the active backend stays", async () => {
