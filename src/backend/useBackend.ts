@@ -3,7 +3,7 @@
  * - `tensorflow`: libtensorflow through `@tensorflow/tfjs-node-gpu` (CUDA) or `@tensorflow/tfjs-node`,
  *   optional peer dependencies the user installs (their install downloads libtensorflow); Node only;
  * - `wasm`: `@tensorflow/tfjs-backend-wasm` (SIMD), ~25× the pure-JS backend on matmul; in a browser
- *   call its `setWasmPaths` first, pointing at where its `.wasm` files are served;
+ *   say where its `.wasm` files are served (`{ wasmPaths }`, or the package's own `setWasmPaths` first);
  * - `webgl`: the WebGL backend that `@tensorflow/tfjs` registers in a browser;
  * - `webgpu`: `@tensorflow/tfjs-backend-webgpu`, which the user installs and imports first (privkit does
  *   not import it, so that bundles without it still build);
