@@ -9,4 +9,9 @@
  */
 import { run } from '../cli/index.js';
 
+// A reader that stops early (`… --help | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 process.exitCode = await run(['demo', ...process.argv.slice(2)]);
