@@ -34,7 +34,8 @@ function bad(path: string, what: string): PrivkitError {
 
 /**
  * Checks the shape of a stored report document (enough for the renderer not to fail obscurely) and
- * turns table cells that report.json spelled "Infinity", "-Infinity" or "NaN" back into numbers.
+ * turns table cells that an older report.json spelled "Infinity", "-Infinity" or "NaN" back into
+ * numbers (report.json now writes ±∞ as ±1e999, which JSON.parse reads as numbers; see stringifyJson).
  * @param raw - the parsed `document` field.
  * @param path - the file, for messages.
  * @returns the document.

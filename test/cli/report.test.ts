@@ -33,8 +33,9 @@ describe('privkit report', () => {
 
   const writeJson = (value: unknown, folder = dir): void => writeFileSync(join(folder, 'report.json'), stringifyReportJson(value));
 
-  it('renders index.html again, identical to the page the document gave (∞ read back from "Infinity")', async () => {
+  it('renders index.html again, identical to the page the document gave (∞ read back from 1e999)', async () => {
     writeJson({ format: 'privkit-report/1', html: 'index.html', summary: {}, document: doc });
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toContain('1e999');
     const r = await runCli(['report', dir]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
@@ -43,6 +44,15 @@ describe('privkit report', () => {
     expect(html).toBe(await renderReportHtml(doc));
     expect(html).toMatch(/<td[^>]*>∞<\/td>/);
     expect(html.match(/<figure>\s*<svg/g)).toHaveLength(2);
+  });
+
+  it('still reads a report.json of an older version, which spelled ∞ as the string "Infinity"', async () => {
+    const legacy = JSON.stringify({ document: doc }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+    expect(legacy).toContain('"Infinity"');
+    writeFileSync(join(dir, 'report.json'), legacy);
+    const r = await runCli(['report', dir]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'index.html'), 'utf8')).toBe(await renderReportHtml(doc));
   });
 
   it('takes report.json itself, --out and --json', async () => {
