@@ -15,10 +15,13 @@
  * of `auto` in Node. Everything shares the one tfjs-core engine the user's model lives in.
  *
  * Bundlers: `@tensorflow/tfjs-backend-wasm` (a peer dependency) is imported by a literal `import()`,
- * which esbuild, Vite, Rollup and webpack follow. `@tensorflow/tfjs-node(-gpu)` is imported only in Node,
- * through a computed specifier marked `webpackIgnore` / `@vite-ignore`: no bundler tries to resolve it
- * (esbuild leaves a non-literal `import()` as it is), so a browser bundle builds whether or not it is
- * installed, and Node still loads it at run time when it is.
+ * which esbuild, Vite, Rollup and webpack follow. `@tensorflow/tfjs-node(-gpu)` must not be followed: a
+ * literal `import()` of a package that is not installed fails a Vite build ("failed to resolve import";
+ * esbuild lets it pass inside try/catch), and where it is installed esbuild would bundle its native
+ * addon; a computed `import(x)` passes both but cannot be checked by the import-graph test. So it is
+ * loaded only in Node, by `require` from `process.getBuiltinModule('node:module')`, which no bundler
+ * sees as an import: a browser bundle builds whether or not it is installed, and Node still loads it at
+ * run time when it is.
  */
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
@@ -51,14 +54,25 @@ async function activate(name: ActiveBackend): Promise<boolean> {
   }
 }
 
+interface NodeModuleApi {
+  createRequire(from: string): (id: string) => unknown;
+}
+
 /**
- * Imports an optional package that bundlers must not follow (see the file comment). Only called in Node.
- * `specifier` is a parameter on purpose: a literal would make Vite and webpack fail the build where
- * the package is not installed, and make esbuild bundle native code where it is.
+ * Loads an optional CommonJS package that bundlers must not follow (see the file comment), in Node
+ * only, through `require` from `process.getBuiltinModule('node:module')` (Node ≥ 20.16): no `import`
+ * names the package or `node:module`, so no bundler resolves either and no browser bundle contains
+ * them, and Node resolves the package from privkit's own location at run time, as `import()` did. The
+ * package lands in the same module cache as `@tensorflow/tfjs` (its Node entry is CommonJS too), so
+ * both share one engine.
  */
-async function importUnbundled(specifier: string): Promise<boolean> {
+function requireUnbundled(specifier: string): boolean {
+  const getBuiltinModule = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  if (typeof getBuiltinModule !== 'function') return false;
   try {
-    await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
+    const { createRequire } = getBuiltinModule('node:module') as NodeModuleApi;
+    // import.meta.url is empty where a user bundles privkit to CommonJS: resolve from the working directory then.
+    createRequire(import.meta.url || `${process.cwd()}/`)(specifier);
     return true;
   } catch {
     return false;
@@ -69,7 +83,7 @@ async function startTensorflow(): Promise<boolean> {
   if (registered('tensorflow')) return activate('tensorflow');
   if (!IN_NODE) return false;
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    if ((await importUnbundled(pkg)) && (await activate('tensorflow'))) return true;
+    if (requireUnbundled(pkg) && (await activate('tensorflow'))) return true;
   }
   return false;
 }
