@@ -211,7 +211,9 @@ export async function useBackend(choice: BackendChoice = defaultChoice(), option
       if (await startTensorflow()) return 'tensorflow';
       throw unavailable(
         IN_NODE
-          ? 'The tensorflow backend needs `npm i @tensorflow/tfjs-node` (CPU) or `npm i @tensorflow/tfjs-node-gpu` (CUDA 11.2, cuDNN 8.1).'
+          ? typeof process.getBuiltinModule === 'function'
+            ? 'The tensorflow backend needs `npm i @tensorflow/tfjs-node` (CPU) or `npm i @tensorflow/tfjs-node-gpu` (CUDA 11.2, cuDNN 8.1).'
+            : `Loading @tensorflow/tfjs-node needs Node >= 20.16 (process.getBuiltinModule; this is ${process.version}); or \`import '@tensorflow/tfjs-node'\` before useBackend('tensorflow').`
           : 'The tensorflow backend runs only in Node (`@tensorflow/tfjs-node`); in a browser use webgl, wasm or cpu.',
       );
     case 'wasm':
