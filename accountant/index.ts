@@ -40,3 +40,37 @@ export type { CalibrateNoiseOptions } from './calibrateNoiseMultiplier.js';
 export { maxSteps } from './maxSteps.js';
 export type { MaxStepsOptions } from './maxSteps.js';
 export { stringifyJson, JSON_POSITIVE_INFINITY, JSON_NEGATIVE_INFINITY } from './base/json.js';
+
+// ── numeric and validation base — shared by privkit's packages ───────────────────────────────────
+// One home for each helper: other packages import these from here (never from accountant/base/*).
+export { logAddExp, logSubExp, log1mExp, logExpm1, log1pExp, logSumExp, logMeanExp } from './base/logMath.js';
+export { ndtr, logNdtr, logNdtrUpper, logNormalPdf, logErfc, ndtri } from './base/normal.js';
+export { clopperPearson, clopperPearsonLower, clopperPearsonUpper } from './base/clopperPearson.js';
+export type { ClopperPearsonInterval, ClopperPearsonSide } from './base/clopperPearson.js';
+export { gaussLegendre } from './base/quadrature.js';
+export type { QuadratureRule } from './base/quadrature.js';
+export { illinoisSearch } from './base/rootFinding.js';
+export type { Bracket, IllinoisSearchOptions } from './base/rootFinding.js';
+export { seededUniform, streamSeed } from './base/random.js';
+export {
+  check,
+  invalid,
+  show,
+  describeRange,
+  requireInRange,
+  requireOpenUnit,
+  requireFraction,
+  requireDelta,
+  requirePositive,
+  requireNonNegative,
+  requireInteger,
+  requireSeed,
+  requireAtMost,
+  requireOptions,
+  requireArrayLike,
+  requireFunction,
+  requireString,
+  requireBoolean,
+  requireOneOf,
+} from './base/check.js';
+export type { Range } from './base/check.js';
