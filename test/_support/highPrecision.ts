@@ -55,6 +55,12 @@ export function hp(x: number): Decimal {
   return new Big(m).div(TWO.pow(e));
 }
 
+/** A decimal written by `toString()` (a stored reference value), at HP_PRECISION digits. */
+export function hpParse(text: string): Decimal {
+  if (!/^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) throw new Error(`hpParse(): '${text}' is not a decimal number`);
+  return new Big(text);
+}
+
 /** |x − ref| / |ref| as a double (absolute error when ref = 0). */
 export function relErr(x: number, ref: Decimal): number {
   const d = hp(x).minus(ref).abs();

@@ -7,6 +7,10 @@
  * c. the reference against itself: quadrature at integer α = binomial sum, 1e-20 relative;
  * d. ε of RdpAccountant vs ε from high-precision RDP at the same orders, same conversion: 1e-6 relative.
  * All grids are deterministic (seeded mulberry32).
+ *
+ * The 50-digit values are stored (test/fixtures/reference/rdpExact.json, test/_support/referenceValues.ts):
+ * the fast lane reads them and recomputes the cases marked `live`; `npm run test:reference`
+ * recomputes every one and fails on a value that differs from its fixture.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +29,21 @@ import {
   relErr,
 } from '../_support/highPrecision.js';
 import { logUniform, mulberry32, pick } from '../_support/prng.js';
+import { referenceTable } from '../_support/referenceValues.js';
+
+const reference = referenceTable('rdpExact');
+/** Doubles in keys exactly as they are (String round-trips). */
+const key = (f: string, ...args: (number | undefined)[]): string => `${f}(${args.map((x) => (x === undefined ? 'default' : String(x))).join(', ')})`;
+const refRdpInteger = (q: number, sigma: number, alpha: number, live = false): HpNumber =>
+  reference.value(key('hpRdpInteger', q, sigma, alpha), () => hpRdpInteger(q, sigma, alpha), { live });
+const refRdpFractional = (q: number, sigma: number, alpha: number, live = false): HpNumber =>
+  reference.value(key('hpRdpFractional', q, sigma, alpha), () => hpRdpFractional(q, sigma, alpha), { live });
+const refLogAInteger = (q: number, sigma: number, alpha: number, live = false): HpNumber =>
+  reference.value(key('hpLogAInteger', q, sigma, alpha), () => hpLogAInteger(q, sigma, alpha), { live });
+const refLogAFractional = (q: number, sigma: number, alpha: number, step: number | undefined, live = false): HpNumber =>
+  reference.value(key('hpLogAFractional', q, sigma, alpha, step), () => hpLogAFractional(q, sigma, alpha, step === undefined ? {} : { step }), { live });
+const refRdp = (q: number, sigma: number, alpha: number, step: number, live = false): HpNumber =>
+  reference.value(key('hpRdp', q, sigma, alpha, step), () => hpRdp(q, sigma, alpha, { step }), { live });
 
 interface Failure {
   readonly setting: string;
@@ -52,9 +71,9 @@ describe('integer-order RDP vs the exact binomial sum (MTZ 2019 §3.3)', () => {
     }
     const failures: Failure[] = [];
     let maxErr = 0;
-    for (const [q, sigma, alpha] of settings) {
+    for (const [i, [q, sigma, alpha]] of settings.entries()) {
       const ours = rdpPoissonSampledGaussian(q, sigma, alpha);
-      const ref = hpRdpInteger(q, sigma, alpha);
+      const ref = refRdpInteger(q, sigma, alpha, i < 6); // the extremes live
       const err = relErr(ours, ref);
       maxErr = Math.max(maxErr, err);
       if (!(err <= 1e-10)) failures.push({ setting: `q=${q} σ=${sigma} α=${alpha}`, ours, reference: fmt(ref), relErr: err });
@@ -86,9 +105,9 @@ describe('fractional-order RDP vs 50-digit quadrature', () => {
     }
     const failures: Failure[] = [];
     let maxErr = 0;
-    for (const [q, sigma, alpha] of settings) {
+    for (const [i, [q, sigma, alpha]] of settings.entries()) {
       const ours = rdpPoissonSampledGaussian(q, sigma, alpha);
-      const ref = hpRdpFractional(q, sigma, alpha);
+      const ref = refRdpFractional(q, sigma, alpha, i === 7); // A − 1 ≈ 5e-10 live
       const err = relErr(ours, ref);
       maxErr = Math.max(maxErr, err);
       if (!(err <= 1e-9)) failures.push({ setting: `q=${q} σ=${sigma} α=${alpha}`, ours, reference: fmt(ref), relErr: err });
@@ -109,10 +128,10 @@ describe('the reference itself', () => {
       [0.99, 0.6, 5],
     ];
     let maxErr = 0;
-    for (const [q, sigma, alpha] of settings) {
-      const exact = hpLogAInteger(q, sigma, alpha);
+    for (const [i, [q, sigma, alpha]] of settings.entries()) {
+      const exact = refLogAInteger(q, sigma, alpha, i === 1);
       for (const options of [{}, { step: provenQuadratureStep(sigma) }]) {
-        const quad = hpLogAFractional(q, sigma, alpha, options);
+        const quad = refLogAFractional(q, sigma, alpha, options.step, i === 1);
         const err = quad.minus(exact).abs().div(exact).toNumber();
         maxErr = Math.max(maxErr, err);
         expect(err, `q=${q} σ=${sigma} α=${alpha} ${JSON.stringify(options)}`).toBeLessThan(1e-20);
@@ -129,7 +148,7 @@ describe('the reference itself', () => {
     expect(cases.length).toBeGreaterThanOrEqual(4);
     let maxErr = 0;
     for (const { inputs, expected } of cases) {
-      const err = relErr(expected.log_a_mpmath_exact_binomial_sum, hpLogAInteger(inputs.q, inputs.sigma, inputs.alpha));
+      const err = relErr(expected.log_a_mpmath_exact_binomial_sum, refLogAInteger(inputs.q, inputs.sigma, inputs.alpha, true));
       maxErr = Math.max(maxErr, err);
       expect(err, JSON.stringify(inputs)).toBeLessThan(1e-15);
     }
@@ -145,12 +164,12 @@ describe('the reference itself', () => {
  * Our ε and optimal order, and the high-precision ε at the default orders within ±6 positions of that
  * order (ε(α) is unimodal near its minimum). Quadrature uses the proven step (verified against h/2).
  */
-function compareEpsilon(q: number, sigma: number, steps: number, delta: number) {
+function compareEpsilon(q: number, sigma: number, steps: number, delta: number, live = false) {
   const ours = new RdpAccountant().compose(poissonSampled(q, gaussian(sigma)), steps).getEpsilonAndOrder(delta);
   if (ours.order === null) throw new Error(`no order for q=${q} σ=${sigma} steps=${steps} δ=${delta}`);
   const at = DEFAULT_RDP_ORDERS.indexOf(ours.order);
   const window = DEFAULT_RDP_ORDERS.slice(Math.max(0, at - 6), at + 7);
-  const rdp = window.map((alpha) => hpRdp(q, sigma, alpha, { step: provenQuadratureStep(sigma) }).times(steps));
+  const rdp = window.map((alpha) => refRdp(q, sigma, alpha, provenQuadratureStep(sigma), live).times(steps));
   const hpAtOurs = hpEpsilonAtOrder(ours.order, rdp[window.indexOf(ours.order)], delta);
   if (hpAtOurs === null) throw new Error('optimal order ≤ 1.01');
   const hpBest = hpEpsilon(window, rdp, delta);
