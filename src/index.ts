@@ -67,5 +67,5 @@ export type { LayerRule } from './kernels/rules/LayerRule.js';
 export { perExampleLoss, LOSS_NAMES } from './kernels/perExampleLoss.js';
 export type { LossSpec } from './kernels/perExampleLoss.js';
 export { useBackend, BACKEND_CHOICES } from './backend/useBackend.js';
-export type { BackendChoice, ActiveBackend } from './backend/useBackend.js';
+export type { BackendChoice, ActiveBackend, UseBackendOptions, WasmPaths } from './backend/useBackend.js';
 export { registerWasmKernels } from './kernels/wasm/registerWasmKernels.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { makePrivate, perExampleLoss } from '../../src/index.js';
+import { makePrivate, perExampleLoss, registerWasmKernels } from '../../src/index.js';
 import { buildShadowModel } from './buildShadowModel.js';
 import { checkContext, checkJob } from './_internals/checkShadowInputs.js';
 import { epochOrder, maskIndices } from './shadowBatches.js';
@@ -85,6 +85,7 @@ export async function trainShadowModel(ctx: ShadowTrainingContext, job: ShadowJo
     }
     const loss = perExampleLoss('sparseCategoricalCrossentropy');
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    registerWasmKernels(); // tfjs' own gradients on wasm need Conv2DBackpropFilter / UnsortedSegmentSum
     for (let epoch = 0; epoch < train.epochs; epoch++) {
       const order = epochOrder(members, job.seed, epoch);
       for (let s = 0; s < order.length; s += train.batchSize) {

@@ -16,6 +16,7 @@ import { paddingRows, type ClippingMode } from '../kernels/_internals/clippingPl
 import { planClipping, weightsSignature, type ClippingPlan } from '../kernels/ClippingPlan.js';
 import { checkBatch, clipBatch, type ClippedGradients } from '../kernels/clippedGradients.js';
 import type { LossSpec } from '../kernels/perExampleLoss.js';
+import { registerWasmKernels } from '../kernels/wasm/registerWasmKernels.js';
 import { gaussianNoise } from './gaussianNoise.js';
 import type { Randomness } from './randomness.js';
 
@@ -131,6 +132,7 @@ export class DpOptimizer {
    *   `UNSUPPORTED_LAYER` for a layer or model shape privkit cannot clip exactly.
    */
   constructor(options: DpOptimizerOptions) {
+    registerWasmKernels(); // so that the user's own (non-private) training on wasm works too
     if (options === null || typeof options !== 'object') throw new PrivkitError('INVALID_ARGUMENT', `DpOptimizer needs an options object; got ${String(options)}.`);
     if ('secureNoise' in options) {
       throw new PrivkitError(
