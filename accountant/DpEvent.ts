@@ -4,7 +4,10 @@
  * New kinds may be added; the meaning of an existing kind never changes.
  */
 import { PrivkitError } from './PrivkitError.js';
-import { requireInRange, requireInteger, requirePositiveFinite, show } from './_internals/validate.js';
+import { requireInRange, requireInteger, show, type Range } from './base/check.js';
+
+/** (0, ∞): a noise multiplier or a Laplace scale. */
+const POSITIVE_FINITE: Range = { min: 0, max: Infinity, minOpen: true, maxOpen: true };
 
 /** Gaussian mechanism with L2 sensitivity 1 and noise standard deviation `noiseMultiplier`. */
 export interface GaussianEvent {
@@ -125,7 +128,7 @@ function makeComposed(events: DpEvent[]): ComposedEvent {
  * ```
  */
 export function gaussian(noiseMultiplier: number): GaussianEvent {
-  return register(Object.freeze({ kind: 'gaussian', noiseMultiplier: requirePositiveFinite('noiseMultiplier', noiseMultiplier) }), 1);
+  return register(Object.freeze({ kind: 'gaussian', noiseMultiplier: requireInRange('noiseMultiplier', noiseMultiplier, POSITIVE_FINITE) }), 1);
 }
 
 /**
@@ -139,7 +142,7 @@ export function gaussian(noiseMultiplier: number): GaussianEvent {
  * ```
  */
 export function laplace(scale: number): LaplaceEvent {
-  return register(Object.freeze({ kind: 'laplace', scale: requirePositiveFinite('scale', scale) }), 1);
+  return register(Object.freeze({ kind: 'laplace', scale: requireInRange('scale', scale, POSITIVE_FINITE) }), 1);
 }
 
 /**
@@ -247,11 +250,11 @@ function validateAt(value: unknown, path: string, room: number, seen: Map<object
   let event: DpEvent;
   switch (v.kind) {
     case 'gaussian':
-      requirePositiveFinite(at('noiseMultiplier'), v.noiseMultiplier);
+      requireInRange(at('noiseMultiplier'), v.noiseMultiplier, POSITIVE_FINITE);
       event = gaussian(v.noiseMultiplier as number);
       break;
     case 'laplace':
-      requirePositiveFinite(at('scale'), v.scale);
+      requireInRange(at('scale'), v.scale, POSITIVE_FINITE);
       event = laplace(v.scale as number);
       break;
     case 'poissonSampled':

@@ -23,7 +23,7 @@ import { PrivkitError } from './PrivkitError.js';
 import { describeEvent, gaussian, type DpEvent } from './DpEvent.js';
 import type { AccountantState, LedgerEntry, PrivacyAccountant } from './PrivacyAccountant.js';
 import { checkCompose, ledgerOfState, supportsEvent } from './_internals/supportedEvents.js';
-import { requireInRange } from './_internals/validate.js';
+import { requireInRange } from './base/check.js';
 import {
   compose as composePld,
   deltaForEpsilon,

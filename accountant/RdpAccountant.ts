@@ -17,7 +17,7 @@ import { deltaFromRdp, epsilonFromRdp, type EpsilonAtOrder } from './rdpConversi
 import { rdpLaplace } from './_internals/laplaceRdp.js';
 import { rdpPoissonSampledGaussian } from './_internals/sampledGaussianRdp.js';
 import { checkCompose, ledgerOfState, supportsEvent } from './_internals/supportedEvents.js';
-import { requireInRange } from './_internals/validate.js';
+import { requireInRange } from './base/check.js';
 
 /** Options of {@link RdpAccountant}. */
 export interface RdpAccountantOptions {

@@ -6,7 +6,8 @@
 import { PrivkitError } from './PrivkitError.js';
 import { gaussian, poissonSampled } from './DpEvent.js';
 import { createAccountant, type AccountantSpec } from './createAccountant.js';
-import { requireInRange, requireInteger } from './_internals/validate.js';
+import { requireInRange, requireInteger } from './base/check.js';
+import { illinoisSearch } from './base/rootFinding.js';
 
 /** Options of {@link calibrateNoiseMultiplier}. */
 export interface CalibrateNoiseOptions {
@@ -106,33 +107,18 @@ export function calibrateNoiseMultiplier(options: CalibrateNoiseOptions): number
     } while (eps(hi) > target);
   }
   // Invariant: ε(lo) > target ≥ ε(hi). Illinois (modified regula falsi) on log ε vs log σ, where ε is
-  // close to a power law; each probe keeps ≥ m from the ends, so once the root is pinned to within m
-  // the next probe lands on its other side and the bracket closes below the tolerance.
-  const f = (sigma: number): number => Math.log(eps(sigma) / target);
-  let xLo = Math.log(lo);
-  let xHi = Math.log(hi);
-  let fLo = f(lo);
-  let fHi = f(hi);
+  // close to a power law; each probe keeps ≥ margin from the ends, so once the root is pinned to within
+  // the margin the next probe lands on its other side and the bracket closes below the tolerance.
+  const logExcess = (sigma: number): number => Math.log(eps(sigma) / target);
   const width = Math.log1p(0.9 * tol);
-  const m = 0.45 * width;
-  let side = 0;
-  while (xHi - xLo > width) {
-    let x = Number.isFinite(fLo) && Number.isFinite(fHi) ? xLo + ((xHi - xLo) * fLo) / (fLo - fHi) : (xLo + xHi) / 2;
-    if (!(x >= xLo + m)) x = xLo + m;
-    if (!(x <= xHi - m)) x = xHi - m;
-    const fx = f(Math.exp(x));
-    if (fx <= 0) {
-      xHi = x;
-      fHi = fx;
-      if (side === -1) fLo /= 2;
-      side = -1;
-    } else {
-      xLo = x;
-      fLo = fx;
-      if (side === 1) fHi /= 2;
-      side = 1;
-    }
-  }
-  hi = Math.exp(xHi);
-  return hi;
+  const bracket = illinoisSearch({
+    f: (x) => logExcess(Math.exp(x)),
+    lo: Math.log(lo),
+    hi: Math.log(hi),
+    fLo: logExcess(lo),
+    fHi: logExcess(hi),
+    width,
+    margin: 0.45 * width,
+  });
+  return Math.exp(bracket.hi);
 }

@@ -1,11 +1,13 @@
 /**
  * The number of DP-SGD steps a privacy budget allows: the largest T with ε(T) ≤ target. ε is
- * non-decreasing in T (composition only adds privacy loss), so a doubling-then-bisection search finds it.
+ * non-decreasing in T (composition only adds privacy loss), so doubling brackets it and the shared
+ * Illinois search ({@link illinoisSearch}) narrows the bracket to one step.
  */
 import { PrivkitError } from './PrivkitError.js';
 import { dpSgdEpsilon } from './calibrateNoiseMultiplier.js';
 import type { AccountantSpec } from './createAccountant.js';
-import { requireInRange, requireInteger } from './_internals/validate.js';
+import { requireInRange, requireInteger } from './base/check.js';
+import { illinoisSearch } from './base/rootFinding.js';
 
 /** Options of {@link maxSteps}. */
 export interface MaxStepsOptions {
@@ -79,33 +81,6 @@ export function maxSteps(options: MaxStepsOptions): number {
   // Invariant: within(lo), !within(hi). ε(T) is close to linear in T (a sum of T losses): regula
   // falsi on ε(T) − target, Illinois-weighted, lands within a few steps; a probe that fails to halve
   // the bracket is followed by a bisection, so it never takes more than ~2·log2(hi − lo) probes.
-  let fLo = eps(lo) - target;
-  let fHi = eps(hi) - target;
-  let side = 0;
-  let bisectNext = false;
-  while (hi - lo > 1) {
-    const width = hi - lo;
-    let mid: number;
-    if (!bisectNext && Number.isFinite(fLo) && Number.isFinite(fHi) && fHi > fLo) {
-      mid = Math.round(lo + (width * -fLo) / (fHi - fLo));
-    } else {
-      mid = Math.floor((lo + hi) / 2);
-    }
-    if (!(mid > lo)) mid = lo + 1;
-    if (!(mid < hi)) mid = hi - 1;
-    const f = eps(mid) - target;
-    if (f <= 0) {
-      lo = mid;
-      fLo = f;
-      if (side === -1) fHi /= 2;
-      side = -1;
-    } else {
-      hi = mid;
-      fHi = f;
-      if (side === 1) fLo /= 2;
-      side = 1;
-    }
-    bisectNext = !bisectNext && hi - lo > width / 2;
-  }
-  return lo;
+  const excess = (steps: number): number => eps(steps) - target;
+  return illinoisSearch({ f: excess, lo, hi, fLo: excess(lo), fHi: excess(hi), width: 1, margin: 1, integer: true, bisectAfterSlowProbe: true }).lo;
 }

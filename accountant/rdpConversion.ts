@@ -10,8 +10,8 @@
  * that ε → δ → ε never increases ε.
  */
 import { PrivkitError } from './PrivkitError.js';
-import { log1mExp } from './_internals/logMath.js';
-import { requireInRange } from './_internals/validate.js';
+import { log1mExp } from './base/logMath.js';
+import { requireInRange } from './base/check.js';
 
 /** An ε (or δ) and the RDP order that attains it. */
 export interface EpsilonAtOrder {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { PrivkitError } from '../accountant/index.js';
+import { invalid, PrivkitError, requireArrayLike, requireFunction, requireInteger, requireOptions, requireSeed, show } from '../accountant/index.js';
 import type { AttackData, AttackName } from './attacks/AttackData.js';
 import { ATTACK_NAMES } from './attacks/attackNames.js';
 import { minShadowModels } from './attacks/minShadowModels.js';
@@ -13,7 +13,6 @@ import type { MembershipData, QueryAugmentation, ShadowSettings, ShadowTrainingO
 import { trainMissingShadows } from './shadow/trainMissingShadows.js';
 import type { ShadowJob, ShadowTrainingContext } from './shadow/trainShadowModel.js';
 import { validateAttackData } from './attacks/validateAttackData.js';
-import { invalid, requireArrayLike, requireFunction, requireInteger, requireOptions, requireSeed, show } from './_internals/invalid.js';
 import {
   checkAugmentation,
   checkBatchModels,

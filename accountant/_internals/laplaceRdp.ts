@@ -8,7 +8,7 @@
  * 1 ± O(α/b) and their sum 1 + α(α−1)/(2b²) + …: there the bracket minus 1 is summed as a series
  * (below), free of the cancellation that made large b give a negative RDP.
  */
-import { logAddExp } from './logMath.js';
+import { logAddExp } from '../base/logMath.js';
 
 /** Below this α/b the series is used (its terms shrink at least tenfold each). */
 const SERIES_LIMIT = 0.1;

@@ -24,7 +24,8 @@
  *   the paper, whose terms decay only like i^{−α−2} and alternate in sign (dp_accounting sums their
  *   absolute values — an upper bound up to 47% loose — and drops orders after 1000 terms).
  */
-import { log1mExp, logAddExp, logExpm1, logNormalPdf } from './logMath.js';
+import { log1mExp, logAddExp, logExpm1 } from '../base/logMath.js';
+import { logNormalPdf } from '../base/normal.js';
 
 /**
  * RDP at order `order` of one step of the Poisson-subsampled Gaussian mechanism.

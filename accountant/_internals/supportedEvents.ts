@@ -6,7 +6,7 @@
 import { PrivkitError } from '../PrivkitError.js';
 import { describeEvent, validateEvent, type DpEvent } from '../DpEvent.js';
 import type { AccountantKind, AccountantState, LedgerEntry } from '../PrivacyAccountant.js';
-import { requireInteger, show } from './validate.js';
+import { requireInteger, show } from '../base/check.js';
 
 /**
  * The first sub-event an accountant cannot handle, or null. `event` must be validated (so at most

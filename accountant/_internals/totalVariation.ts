@@ -11,7 +11,7 @@
  *   (1 − q)·μ₀ + q·μ₁ differs from μ₀ by q·(μ₁ − μ₀).
  * - Laplace, scale b, sensitivity 1: TV(Lap(0, b), Lap(1, b)) = 1 − e^{−1/(2b)}.
  */
-import { logErfc } from './logMath.js';
+import { logErfc } from '../base/normal.js';
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 

@@ -6,7 +6,7 @@ import type { AttackData, AttackResult } from './AttackData.js';
 import { validateAttackData } from './validateAttackData.js';
 import { requireShadowModels } from './_internals/shadowCount.js';
 import { fitSide, meanOverViews, modelStatistics, requireSideCounts, resolveLiraOptions, sideCounts } from './_internals/liraFit.js';
-import { logNormalPdf } from './_internals/logMath.js';
+import { logNormalPdf } from '../../accountant/index.js';
 
 /** Options of {@link lira} and {@link liraOffline}. */
 export interface LiraOptions {

@@ -7,7 +7,7 @@ import { validateAttackData } from './validateAttackData.js';
 import type { LiraOptions } from './lira.js';
 import { requireShadowModels } from './_internals/shadowCount.js';
 import { fitSide, meanOverViews, modelStatistics, requireSideCounts, resolveLiraOptions, sideCounts } from './_internals/liraFit.js';
-import { negLogNormalSf } from './_internals/logMath.js';
+import { logNdtrUpper } from '../../accountant/index.js';
 
 /**
  * Offline LiRA. Per example and view, N(μ_out, σ_out²) is fitted on φ over the shadows trained
@@ -51,6 +51,6 @@ export function liraOffline(data: AttackData, options: LiraOptions = {}): Attack
   const shadowPhi = data.shadows.map((s) => modelStatistics(s.logits.views, data));
   const fitOut = fitSide(data, shadowPhi, 0, variance, minStd);
   const targetPhi = modelStatistics(data.target.views, data);
-  const scores = meanOverViews(targetPhi, data.numExamples, (phi, j) => negLogNormalSf((phi - fitOut.mu[j]) / fitOut.sigma[j]));
+  const scores = meanOverViews(targetPhi, data.numExamples, (phi, j) => -logNdtrUpper((phi - fitOut.mu[j]) / fitOut.sigma[j]));
   return { name: 'lira-offline', scores };
 }

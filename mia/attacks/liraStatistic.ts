@@ -1,8 +1,8 @@
 /**
  * LiRA's per-example test statistic: the logit-scaled confidence on the true label.
  */
-import { rowLiraStatistic } from './_internals/logMath.js';
-import { invalid, requireArrayLike, show } from './_internals/validate.js';
+import { rowLiraStatistic } from './_internals/rowLogits.js';
+import { invalid, requireArrayLike, show } from '../../accountant/index.js';
 
 /**
  * φ = log(p_y / (1 − p_y)) = log p_y − log Σ_{y'≠y} p_{y'} for p = softmax(logits), the "logit

@@ -6,7 +6,7 @@
 import type { AttackData, AttackResult } from './AttackData.js';
 import { validateAttackData } from './validateAttackData.js';
 import { requireShadowModels } from './_internals/shadowCount.js';
-import { rowLogSoftmax } from './_internals/logMath.js';
+import { rowLogSoftmax } from './_internals/rowLogits.js';
 
 /**
  * Scores each example by the target model's negative cross-entropy loss on it,

@@ -2,7 +2,7 @@
 import type { AttackName } from './AttackData.js';
 import { ATTACK_NAMES, isAttackName } from './attackNames.js';
 import { MIN_SHADOW_MODELS } from './_internals/shadowCount.js';
-import { invalid, show } from './_internals/validate.js';
+import { invalid, show } from '../../accountant/index.js';
 
 /**
  * The least number of shadow models attack `name` runs with: loss reads the target only; shokri

@@ -6,8 +6,8 @@
 import type { AttackData, AttackResult } from './AttackData.js';
 import { validateAttackData } from './validateAttackData.js';
 import { requireShadowModels } from './_internals/shadowCount.js';
-import { logAddExp, logMeanExp, rowLogSoftmax } from './_internals/logMath.js';
-import { invalid, requireClosed, requireOneOf, requireOptions, requirePositive, show } from './_internals/validate.js';
+import { invalid, logAddExp, logMeanExp, requireInRange, requireOneOf, requireOptions, requirePositive, show } from '../../accountant/index.js';
+import { rowLogSoftmax } from './_internals/rowLogits.js';
 
 /** Options of {@link rmia}. */
 export interface RmiaOptions {
@@ -150,7 +150,7 @@ export function rmia(data: AttackData, options: RmiaOptions = {}): AttackResult 
   requireOptions('options', options);
   const mode = options.mode === undefined ? 'offline' : requireOneOf('mode', options.mode, ['online', 'offline'] as const);
   const gamma = options.gamma === undefined ? 2 : requirePositive('gamma', options.gamma);
-  const a = options.a === undefined ? 0.3 : requireClosed('a', options.a, 0, 1);
+  const a = options.a === undefined ? 0.3 : requireInRange('a', options.a, { min: 0, max: 1 });
   const { numExamples: n, numClasses: k, labels } = data;
   const population = resolvePopulation(options.populationIndices, n);
   const inPopulation = new Uint8Array(n);

@@ -12,7 +12,7 @@ import type { LiraOptions } from './lira.js';
 import { liraOffline } from './liraOffline.js';
 import { rmia } from './rmia.js';
 import type { RmiaOptions } from './rmia.js';
-import { invalid, show } from './_internals/validate.js';
+import { invalid, show } from '../../accountant/index.js';
 
 /** The options each attack takes, by name (loss takes none). */
 export interface AttackOptionsMap {

@@ -7,11 +7,10 @@
 import type { AttackData, AttackResult, ModelLogits } from './AttackData.js';
 import { validateAttackData } from './validateAttackData.js';
 import { requireShadowModels } from './_internals/shadowCount.js';
-import { rowLiraStatistic, rowLogSumExp } from './_internals/logMath.js';
 import { trainAttackModel } from './_internals/attackModel.js';
 import type { AttackModel } from './_internals/attackModel.js';
-import { mulberry32 } from './_internals/prng.js';
-import { invalid, requireInteger, requireOptions, requirePositive } from './_internals/validate.js';
+import { rowLiraStatistic, rowLogSumExp } from './_internals/rowLogits.js';
+import { invalid, requireInteger, requireOptions, requirePositive, seededUniform } from '../../accountant/index.js';
 
 /** Options of {@link shokri}. */
 export interface ShokriOptions {
@@ -144,7 +143,7 @@ export function shokri(data: AttackData, options: ShokriOptions = {}): AttackRes
   }
 
   const train = (rows: Int32Array, modelSeed: number): AttackModel => {
-    const rand = mulberry32(modelSeed);
+    const rand = seededUniform(modelSeed);
     const picked = subsample(rows, maxTrainingRows, rand);
     const xs = new Float64Array(picked.length * dim);
     const ys = new Uint8Array(picked.length);

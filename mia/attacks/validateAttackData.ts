@@ -2,7 +2,7 @@
  * The shape and value checks every attack runs on its input before it computes anything.
  */
 import type { AttackData, ModelLogits } from './AttackData.js';
-import { invalid, show } from './_internals/validate.js';
+import { invalid, show } from '../../accountant/index.js';
 
 function isArrayLike(value: unknown): value is ArrayLike<number> {
   return ArrayBuffer.isView(value) || Array.isArray(value);

@@ -1,7 +1,6 @@
 /** ε lower bounds from a membership test repeated over many training runs (Jagielski et al. 2020). */
-import { clopperPearson } from './clopperPearson.js';
 import { gdpEpsilon, gdpMuLowerBound } from './_internals/gaussianDp.js';
-import { requireAtMost, requireCount, requireDelta, requireOpenUnit, requireOptions } from './_internals/validate.js';
+import { clopperPearson, requireAtMost, requireDelta, requireInteger, requireOpenUnit, requireOptions } from '../../accountant/index.js';
 
 /** Options of {@link auditMultiRun}: the confusion counts of one fixed membership test. */
 export interface AuditMultiRunOptions {
@@ -84,11 +83,11 @@ export interface MultiRunAudit {
  */
 export function auditMultiRun(options: AuditMultiRunOptions): MultiRunAudit {
   requireOptions('options', options);
-  const negatives = requireCount('negatives', options.negatives, 1);
-  const falsePositives = requireCount('falsePositives', options.falsePositives, 0);
+  const negatives = requireInteger('negatives', options.negatives, 1);
+  const falsePositives = requireInteger('falsePositives', options.falsePositives, 0);
   requireAtMost('falsePositives', falsePositives, 'negatives', negatives);
-  const positives = requireCount('positives', options.positives, 1);
-  const falseNegatives = requireCount('falseNegatives', options.falseNegatives, 0);
+  const positives = requireInteger('positives', options.positives, 1);
+  const falseNegatives = requireInteger('falseNegatives', options.falseNegatives, 0);
   requireAtMost('falseNegatives', falseNegatives, 'positives', positives);
   const delta = requireDelta('delta', options.delta);
   const confidence = requireOpenUnit('confidence', options.confidence ?? 0.95);

@@ -1,6 +1,6 @@
 /** The one-run privacy audit over a grid of guessing rules, corrected for the search. */
 import { oneRunEpsilon, oneRunPValue } from './_internals/oneRun.js';
-import { invalid, requireDelta, requireOpenUnit, requireOptions, show } from './_internals/validate.js';
+import { invalid, requireDelta, requireOpenUnit, requireOptions, show } from '../../accountant/index.js';
 
 /** One guessing rule: IN for the `kPlus` highest scores, OUT for the `kMinus` lowest, abstain otherwise. */
 export interface GuessCounts {

@@ -1,6 +1,6 @@
 /** The one-run audit's ε lower bound from a count of guesses and correct guesses. */
 import { oneRunEpsilon } from './_internals/oneRun.js';
-import { requireAtMost, requireCount, requireDelta, requireOpenUnit, requireOptions } from './_internals/validate.js';
+import { requireAtMost, requireDelta, requireInteger, requireOpenUnit, requireOptions } from '../../accountant/index.js';
 
 /** Options of {@link epsilonLowerBound}. */
 export interface EpsilonLowerBoundOptions {
@@ -50,10 +50,10 @@ export interface EpsilonLowerBoundOptions {
  */
 export function epsilonLowerBound(options: EpsilonLowerBoundOptions): number {
   requireOptions('options', options);
-  const m = requireCount('canaries', options.canaries, 1);
-  const r = requireCount('guesses', options.guesses, 0);
+  const m = requireInteger('canaries', options.canaries, 1);
+  const r = requireInteger('guesses', options.guesses, 0);
   requireAtMost('guesses', r, 'canaries', m);
-  const v = requireCount('correct', options.correct, 0);
+  const v = requireInteger('correct', options.correct, 0);
   requireAtMost('correct', v, 'guesses', r);
   const delta = requireDelta('delta', options.delta);
   const confidence = requireOpenUnit('confidence', options.confidence ?? 0.95);

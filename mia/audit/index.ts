@@ -2,8 +2,9 @@
 // from many training runs (Jagielski et al. 2020; GDP, Nasr et al. 2023) and from one run (Steinke,
 // Nasr & Jagielski 2023), and the one-run audit of a DP-SGD training run with input-space canaries
 // (auditDpTraining, tfjs). Browser-safe.
-export { clopperPearson } from './clopperPearson.js';
-export type { ClopperPearsonInterval, ClopperPearsonSide } from './clopperPearson.js';
+// clopperPearson lives in the shared numeric base (privkit/accountant); re-exported here under its name.
+export { clopperPearson } from '../../accountant/index.js';
+export type { ClopperPearsonInterval, ClopperPearsonSide } from '../../accountant/index.js';
 export { auditMultiRun } from './auditMultiRun.js';
 export type { AuditMultiRunOptions, MultiRunAudit } from './auditMultiRun.js';
 export { epsilonLowerBound } from './epsilonLowerBound.js';

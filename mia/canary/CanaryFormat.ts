@@ -4,8 +4,9 @@
  * and Testing Unintended Memorization in Neural Networks", USENIX Security: a format s[·] whose holes
  * are filled with randomness r ∈ R, e.g. "my pin is {d6}"). Characters are Unicode code points throughout.
  */
-import { check, invalid, quote } from './_internals/invalid.js';
 import { fillDigits, indexDigits, slotLayout } from './_internals/slotLayout.js';
+import { check, invalid } from '../../accountant/index.js';
+import { quote } from './_internals/options.js';
 
 /** Literal text of a canary format. */
 export interface CanaryTextPart {

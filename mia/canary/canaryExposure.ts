@@ -1,4 +1,4 @@
-import { PrivkitError } from '../../accountant/index.js';
+import { PrivkitError, seededUniform } from '../../accountant/index.js';
 import { parseCanaryFormat, randomCanary, type CanaryFormat } from './CanaryFormat.js';
 import { exposureAll } from './exposure.js';
 import { exposureByExtrapolation } from './exposureByExtrapolation.js';
@@ -6,7 +6,6 @@ import { extractSecret } from './extractSecret.js';
 import { CharVocabulary } from './lm/CharVocabulary.js';
 import { modelScorer } from './lm/modelScorer.js';
 import { trainCharModel, type CharDpOptions } from './lm/trainCharModel.js';
-import { mulberry32 } from '../attacks/_internals/prng.js';
 
 /** Options of {@link canaryExposure}. */
 export interface CanaryExposureOptions {
@@ -88,7 +87,7 @@ export async function canaryExposure(options: CanaryExposureOptions): Promise<Ca
     if (!Number.isInteger(k) || k < 1) throw new PrivkitError('INVALID_ARGUMENT', `insertion counts must be integers ≥ 1; got ${k}.`);
   }
   const perCount = options.canariesPerCount ?? 4;
-  const random = mulberry32(options.seed ?? 0);
+  const random = seededUniform(options.seed ?? 0);
   const plan: { secret: string; insertions: number }[] = [];
   const seen = new Set<string>();
   for (const k of [...insertions, 0]) {

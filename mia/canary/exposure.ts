@@ -6,9 +6,10 @@
 import type { CandidateScorer, SlotScorer } from './CandidateScorer.js';
 import { canaryIndex, type CanaryFormat } from './CanaryFormat.js';
 import { enumerateLogPerplexities } from './_internals/enumerate.js';
-import { check, invalid, positiveIntegerOption } from './_internals/invalid.js';
 import { resolveScorer } from './_internals/scoring.js';
 import { slotLayout } from './_internals/slotLayout.js';
+import { check, invalid } from '../../accountant/index.js';
+import { positiveIntegerOption } from './_internals/options.js';
 
 /** The exposure of a secret by rank; see {@link exposureByInterpolation}. */
 export interface InterpolationExposure {

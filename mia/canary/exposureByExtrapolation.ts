@@ -6,10 +6,10 @@
  */
 import type { CandidateScorer, SlotScorer } from './CandidateScorer.js';
 import { canaryIndex, randomCanary, type CanaryFormat } from './CanaryFormat.js';
-import { check, positiveIntegerOption } from './_internals/invalid.js';
 import { chainRuleLogPerplexities, resolveScorer, scoreTexts } from './_internals/scoring.js';
 import { fitSkewNormal, skewNormalLogCdf, type FitSkewNormalOptions, type SkewNormalFit } from './skewNormal.js';
-import { mulberry32 } from '../attacks/_internals/prng.js';
+import { check, seededUniform } from '../../accountant/index.js';
+import { positiveIntegerOption } from './_internals/options.js';
 
 /** An extrapolated exposure; see {@link extrapolateExposure}. */
 export interface ExtrapolatedExposure {
@@ -121,7 +121,7 @@ export async function exposureByExtrapolation(
   check(Number.isSafeInteger(seed), () => `\`seed\` must be an integer; got ${seed}.`);
   canaryIndex(format, secret);
   const resolved = resolveScorer(scorer, options.useSlotScorer ?? false);
-  const random = mulberry32(seed);
+  const random = seededUniform(seed);
 
   const values = new Float64Array(samples + 1); // [secret, samples…]
   let evaluations = 0;

@@ -8,10 +8,10 @@
  */
 import type { CandidateScorer, SlotScorer } from './CandidateScorer.js';
 import { canaryIndex, type CanaryFormat } from './CanaryFormat.js';
-import { check, positiveIntegerOption } from './_internals/invalid.js';
 import { columnLayout, nextRows, resolveScorer, scoreTexts } from './_internals/scoring.js';
 import { fillDigits, slotLayout } from './_internals/slotLayout.js';
-import { mulberry32 } from '../attacks/_internals/prng.js';
+import { check, seededUniform } from '../../accountant/index.js';
+import { positiveIntegerOption } from './_internals/options.js';
 
 /** A candidate filling found by the search. */
 export interface ExtractedCandidate {
@@ -181,7 +181,7 @@ async function candidateBeamSearch(
 ): Promise<{ beam: Beam[]; evaluations: number }> {
   const layout = slotLayout(format);
   const slots = layout.radices.length;
-  const random = mulberry32(seed);
+  const random = seededUniform(seed);
   let partials: Int32Array[] = [new Int32Array(0)];
   let beam: Beam[] = [];
   let evaluations = 0;

@@ -5,8 +5,6 @@
  * what sampling can resolve. Density, cdf in log space, sampling, and the maximum-likelihood fit.
  * Natural logarithms throughout this file.
  */
-import { check } from './_internals/invalid.js';
-import { logNdtr, logPhi } from './_internals/normal.js';
 import { standardCdfSorted, standardLogCdf, standardLogSf, standardMode } from './_internals/skewNormalMath.js';
 import {
   evaluate,
@@ -18,6 +16,7 @@ import {
   type MleOutcome,
   type Theta,
 } from './_internals/skewNormalMle.js';
+import { check, logNdtr, logNormalPdf } from '../../accountant/index.js';
 
 /** SN(ξ, ω, α): density (2/ω)·φ(z)·Φ(αz) with z = (x − ξ)/ω. */
 export interface SkewNormalParameters {
@@ -87,7 +86,7 @@ export interface FitSkewNormalOptions {
 export function skewNormalLogPdf(x: number, parameters: SkewNormalParameters): number {
   const { location, scale, shape } = checkParameters(parameters);
   const z = (x - location) / scale;
-  return Math.LN2 - Math.log(scale) + logPhi(z) + logNdtr(shape * z);
+  return Math.LN2 - Math.log(scale) + logNormalPdf(z) + logNdtr(shape * z);
 }
 
 /**
@@ -212,7 +211,7 @@ export function sampleSkewNormal(parameters: SkewNormalParameters, count: number
  *   equal, or a bad `maxShape`.
  * @example
  * ```ts
- * const fit = fitSkewNormal(sampleSkewNormal({ location: 30, scale: 8, shape: 4 }, 5000, mulberry32(1)));
+ * const fit = fitSkewNormal(sampleSkewNormal({ location: 30, scale: 8, shape: 4 }, 5000, seededUniform(1)));
  * fit.shape; fit.standardErrors?.shape; // ≈ 4 ± 0.3
  * ```
  */

@@ -1,6 +1,7 @@
 /** Thins an ROC curve for plotting on log-log axes, keeping its shape where privacy is decided. */
 import type { RocCurve } from './rocCurve.js';
-import { invalid, requireRoc, show } from './_internals/validate.js';
+import { invalid, show } from '../../accountant/index.js';
+import { requireRoc } from './_internals/validate.js';
 
 /**
  * A subset of the points of `roc`, at most `maxPoints`, spread log-uniformly in FPR, so that the

@@ -1,11 +1,10 @@
 /** Every headline metric of a membership-inference attack, from one sort of its scores. */
 import { aucFromSplit, rocFromSplit, splitScores } from './_internals/tieGroups.js';
-import { invalid, requireArrayLike, requireFraction, show } from './_internals/validate.js';
-import { requireOptions } from '../_internals/invalid.js';
 import type { RocCurve } from './rocCurve.js';
 import { tprAtFpr } from './tprAtFpr.js';
 import { membershipAdvantage } from './membershipAdvantage.js';
 import { balancedAccuracy } from './balancedAccuracy.js';
+import { invalid, requireArrayLike, requireFraction, requireOptions, show } from '../../accountant/index.js';
 
 /** Options of {@link summarizeAttack}. */
 export interface SummarizeAttackOptions {

@@ -1,6 +1,7 @@
 /** The true-positive rate an attack reaches at a fixed, low false-positive rate. */
 import type { RocCurve } from './rocCurve.js';
-import { requireFraction, requireRoc } from './_internals/validate.js';
+import { requireFraction } from '../../accountant/index.js';
+import { requireRoc } from './_internals/validate.js';
 
 /**
  * The TPR at a target FPR: the largest TPR among the ROC points whose FPR is ≤ `fpr`. No

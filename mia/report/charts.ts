@@ -4,11 +4,10 @@
  * share one look (size, fonts, legend placement), which is why they live in one file.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { PrivkitError } from '../../accountant/PrivkitError.js';
+import { PrivkitError, requireArrayLike, requireOptions, requireString, show } from '../../accountant/index.js';
 import { binScores } from './_internals/binScores.js';
 import { downsampleCurve } from './_internals/downsampleCurve.js';
 import { round } from './_internals/format.js';
-import { requireArrayLike, requireOptions, requireString, show } from '../_internals/invalid.js';
 
 /** A vega-lite spec as the builders return it. */
 export type VegaLiteSpec = TopLevelSpec;

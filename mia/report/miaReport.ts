@@ -3,12 +3,11 @@
  * axes, score histograms and per-class results, reported the way Carlini et al. 2022 ("Membership
  * Inference Attacks From First Principles", §III) recommend: TPR at low FPR first, AUC second.
  */
-import { PrivkitError } from '../../accountant/PrivkitError.js';
+import { PrivkitError, requireArrayLike, requireOptions, requireString, show } from '../../accountant/index.js';
 import type { ReportDocument, ReportSection, ReportTable } from './ReportDocument.js';
 import { downsampleCurve } from './_internals/downsampleCurve.js';
 import { round } from './_internals/format.js';
 import { histogramChart, rocChart } from './charts.js';
-import { requireArrayLike, requireOptions, requireString, show } from '../_internals/invalid.js';
 
 /** One attack's results on one class of audited examples. */
 export interface MiaClassResult {

@@ -4,12 +4,11 @@
  * meta tag forbids every load, so even a chart that slipped a reference past the checks below could
  * not reach the network.
  */
-import { PrivkitError } from '../../accountant/PrivkitError.js';
+import { PrivkitError, invalid, requireString, show } from '../../accountant/index.js';
 import type { ReportChart, ReportDocument, ReportTable } from './ReportDocument.js';
 import { escapeHtml, formatCell } from './_internals/format.js';
 import { renderSvg } from './renderSvg.js';
 import { stringifyReportJson } from './stringifyReportJson.js';
-import { invalid, requireString, show } from '../_internals/invalid.js';
 
 const STYLE = `
 :root { color-scheme: light; }

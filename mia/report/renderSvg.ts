@@ -8,7 +8,7 @@
  */
 import type { Loader, View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import { PrivkitError } from '../../accountant/PrivkitError.js';
+import { PrivkitError } from '../../accountant/index.js';
 
 type Renderer = readonly [typeof import('vega'), typeof import('vega-lite')];
 

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { perExampleLoss } from '../../src/index.js';
 import { buildShadowModel } from './buildShadowModel.js';
-import { invalid, show } from '../_internals/invalid.js';
 import { checkContext, checkJobs, requireModel } from './_internals/checkShadowInputs.js';
 import { epochOrder, maskIndices } from './shadowBatches.js';
 import { shadowOptimizer, type ShadowJob, type ShadowTrainingContext } from './trainShadowModel.js';
+import { invalid, show } from '../../accountant/index.js';
 
 type Activation = (x: tf.Tensor) => tf.Tensor;
 

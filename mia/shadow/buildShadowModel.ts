@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { PrivkitError } from '../../accountant/index.js';
-import { requireSeed } from '../_internals/invalid.js';
+import { PrivkitError, requireSeed } from '../../accountant/index.js';
 
 /**
  * A fresh model with the target's architecture: the target's topology (the `modelTopology` of its

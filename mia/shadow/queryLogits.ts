@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelLogits } from '../attacks/AttackData.js';
 import type { QueryAugmentation } from './ShadowTrainingOptions.js';
-import { invalid, requireInteger } from '../_internals/invalid.js';
 import { checkAugmentation, checkViewsFit, requireModel, requireTensor } from './_internals/checkShadowInputs.js';
+import { invalid, requireInteger } from '../../accountant/index.js';
 
 /** What a model's output is: probabilities from a softmax or a sigmoid, or raw logits. */
 export type OutputKind = 'softmax' | 'sigmoid' | 'logits';

@@ -1,4 +1,4 @@
-import { seededUniform } from '../../src/optimizer/poissonBatches.js';
+import { seededUniform } from '../../accountant/index.js';
 
 /**
  * The order in which a non-private shadow visits its training half in one epoch: a Fisher–Yates

@@ -1,6 +1,4 @@
-import { PrivkitError } from '../../accountant/index.js';
-import { seededUniform } from '../../src/optimizer/poissonBatches.js';
-import { requireSeed } from '../_internals/invalid.js';
+import { PrivkitError, requireSeed, seededUniform } from '../../accountant/index.js';
 import { checkShadowCount, MAX_EXAMPLES } from './_internals/checkShadowInputs.js';
 
 /**

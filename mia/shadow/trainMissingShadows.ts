@@ -3,11 +3,11 @@ import { batchedStages, trainDenseBatch } from './batchedDenseTraining.js';
 import { buildShadowModel } from './buildShadowModel.js';
 import { queryLogits } from './queryLogits.js';
 import { maskIndices } from './shadowBatches.js';
-import { requireOptions } from '../_internals/invalid.js';
 import { checkAugmentation, checkBatchModels, checkContext, checkJobs, checkStore, checkViewsFit } from './_internals/checkShadowInputs.js';
 import type { ShadowStore } from './ShadowStore.js';
 import type { QueryAugmentation } from './ShadowTrainingOptions.js';
 import { trainShadowModel, type ShadowJob, type ShadowTrainingContext } from './trainShadowModel.js';
+import { requireOptions } from '../../accountant/index.js';
 
 /** Options of {@link trainMissingShadows}. */
 export interface TrainMissingShadowsOptions {

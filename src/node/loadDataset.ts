@@ -20,8 +20,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { PrivkitError } from '../../accountant/index.js';
-import { seededUniform } from '../optimizer/poissonBatches.js';
+import { PrivkitError, seededUniform } from '../../accountant/index.js';
 
 /** Examples as flat typed arrays (no tensors: the caller picks the backend). */
 export interface Dataset {

@@ -9,18 +9,6 @@ import { UniformStream, Xoshiro128, describeValue, isGeneratorState, secureWords
 
 export { isGeneratorState };
 
-/** A small seedable PRNG (mulberry32) for the auditor and tests (splits, shuffles); DP batches and noise use `randomness.ts`. */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Where a {@link PoissonSampler}'s randomness comes from. */
 export type SamplerRandomness = 'secure' | { readonly seed: number } | { readonly state: readonly number[] };
 

@@ -4,9 +4,9 @@
  * of your own, or to check privkit's in your CI.
  */
 import fc from 'fast-check';
-import { PrivkitError, composed, gaussian, noOp, poissonSampled, selfComposed } from '../../accountant/index.js';
+import { composed, gaussian, noOp, poissonSampled, PrivkitError, requireFunction, requireNonNegative, requireOptions, selfComposed } from '../../accountant/index.js';
 import type { PrivacyAccountant } from '../../accountant/index.js';
-import { requireCount, requireFunction, requireNonNegative, requireOptions } from './_internals/validate.js';
+import { requireCount } from './_internals/validate.js';
 
 /**
  * Options of {@link accountantLaws}.

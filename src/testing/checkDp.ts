@@ -6,12 +6,11 @@
  * Ullman & Oprea 2020.
  */
 import fc from 'fast-check';
-import { PrivkitError } from '../../accountant/index.js';
-import { clopperPearsonLower, clopperPearsonUpper, normalQuantile } from './_internals/clopperPearson.js';
+import { clopperPearsonLower, clopperPearsonUpper, ndtri, PrivkitError, requireFunction, requireOptions, seededUniform, show, streamSeed } from '../../accountant/index.js';
 import { bestCandidates, buildFeatures, countEvent, describeOutputEvent, slice, type Candidate, type Draws } from './_internals/eventSearch.js';
-import { drawSeed, seededRandom, streamSeed } from './_internals/prng.js';
+import { drawSeed } from './_internals/prng.js';
 import { neighbouringDatasets } from './neighbouringDatasets.js';
-import { MAX_SAMPLES, claimOf, confidenceOf, requireArbitrary, requireCount, requireFunction, requireOptions, samplesOf, show } from './_internals/validate.js';
+import { claimOf, confidenceOf, MAX_SAMPLES, requireArbitrary, requireCount, samplesOf } from './_internals/validate.js';
 
 /**
  * A randomised mechanism under test. `random()` is uniform on [0, 1) and must be its only source of
@@ -161,7 +160,7 @@ function store(out: unknown, values: Float64Array | null, row: number, k: number
 
 /** n draws of `mechanism` on `dataset` from the generator seeded by `seed`, after a replay check. */
 function drawOutputs<D>(mechanism: Mechanism<D>, dataset: D, n: number, seed: number, name: string): Draws {
-  const random = seededRandom(seed);
+  const random = seededUniform(seed);
   const first = mechanism(dataset, random);
   const k = store(first, null, 0, 0, name, 'draw');
   if (n * k > MAX_SAMPLES) {
@@ -176,7 +175,7 @@ function drawOutputs<D>(mechanism: Mechanism<D>, dataset: D, n: number, seed: nu
     else store(out, values, i, k, name, 'draw');
   }
   // Replay the first two draws: a mechanism that also reads Math.random (or any state) is not reproducible from the seed.
-  const replay = seededRandom(seed);
+  const replay = seededUniform(seed);
   const again = new Float64Array(Math.min(n, 2) * k);
   for (let i = 0; i < Math.min(n, 2); i++) store(mechanism(dataset, replay), again, i, k, name, 'replay of draw');
   for (let j = 0; j < again.length; j++) {
@@ -245,7 +244,7 @@ export function checkDpSync<D>(mechanism: Mechanism<D>, claim: PrivacyClaim, opt
   const alpha = 1 - s.confidence;
   // Two candidate events (one per direction) × two one-sided bounds each: α/4 per bound (Bonferroni).
   const perBound = alpha / 4;
-  const z = normalQuantile(1 - perBound);
+  const z = -ndtri(perBound); // Φ⁻¹(1 − perBound), from the lower tail so that no digit is lost
   const searched = options.neighbours === undefined;
   const neighbours = options.neighbours ?? searchNeighbours(mechanism, s, z);
 

@@ -6,13 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import { PrivkitError } from '../../accountant/index.js';
+import { PrivkitError, requireFunction, requireNonNegative, requireOptions } from '../../accountant/index.js';
 import type { PrivateTraining } from '../makePrivate.js';
 import type { DpOptimizer } from '../optimizer/DpOptimizer.js';
 import { batchTensors, exampleBatches, type LabelledExample, type ValueRange } from './dataArbitraries.js';
 import { buildModel, modelSpecs, type ModelSpec } from './modelSpecs.js';
 import { rangeOf } from './dataArbitraries.js';
-import { MAX_RECORDS, requireArbitrary, requireCount, requireFunction, requireNonNegative, requireOptions } from './_internals/validate.js';
+import { MAX_RECORDS, requireArbitrary, requireCount } from './_internals/validate.js';
 
 /** A user's DP step, opened up: its clipping bound and the sum it would add noise to. */
 export interface PreNoiseStep {

@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import { PrivkitError } from '../../accountant/index.js';
-import { MAX_RECORDS, MAX_VALUES, invalid, requireCount, requireOptions, show } from './_internals/validate.js';
+import { invalid, PrivkitError, requireOptions, show } from '../../accountant/index.js';
+import { MAX_RECORDS, MAX_VALUES, requireCount } from './_internals/validate.js';
 
 /** A bounded value range. */
 export interface ValueRange {

@@ -3,9 +3,9 @@
  * beyond the DP-SGD events of {@link accountantLaws}.
  */
 import fc from 'fast-check';
-import { MAX_EVENT_DEPTH, composed, gaussian, laplace, noOp, nonPrivate, poissonSampled, selfComposed } from '../../accountant/index.js';
-import { MAX_RECORDS, requireBoolean, requireCount, requireOptions } from './_internals/validate.js';
+import { composed, gaussian, laplace, MAX_EVENT_DEPTH, nonPrivate, noOp, poissonSampled, requireBoolean, requireOptions, selfComposed } from '../../accountant/index.js';
 import type { DpEvent } from '../../accountant/index.js';
+import { MAX_RECORDS, requireCount } from './_internals/validate.js';
 
 /**
  * Options of {@link dpEvents}.

@@ -3,10 +3,10 @@
  * each and shrinks a failing pair.
  */
 import fc from 'fast-check';
-import { PrivkitError } from '../../accountant/index.js';
+import { PrivkitError, requireFunction, requireOptions } from '../../accountant/index.js';
 import { checkDpSync, type Mechanism, type PrivacyClaim } from './checkDp.js';
 import { neighbouringDatasets } from './neighbouringDatasets.js';
-import { claimOf, confidenceOf, requireArbitrary, requireFunction, requireOptions, samplesOf } from './_internals/validate.js';
+import { claimOf, confidenceOf, requireArbitrary, samplesOf } from './_internals/validate.js';
 
 /**
  * Options of {@link dpProperty}.

@@ -5,9 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import { PrivkitError } from '../../accountant/index.js';
+import { invalid, PrivkitError, requireOptions, show } from '../../accountant/index.js';
 import type { ExampleShape } from './dataArbitraries.js';
-import { invalid, requireCount, requireOptions, show } from './_internals/validate.js';
+import { requireCount } from './_internals/validate.js';
 
 /** Activations the arbitraries use. */
 export type SpecActivation = 'linear' | 'relu' | 'tanh' | 'sigmoid';

@@ -4,8 +4,8 @@
  * uses) and replace one element (bounded DP).
  */
 import fc from 'fast-check';
-import { PrivkitError } from '../../accountant/index.js';
-import { MAX_RECORDS, requireArbitrary, requireCount, requireOptions } from './_internals/validate.js';
+import { PrivkitError, requireOptions } from '../../accountant/index.js';
+import { MAX_RECORDS, requireArbitrary, requireCount } from './_internals/validate.js';
 
 /** `'add-remove'`: D′ is D with one element more or less. `'replace'`: D′ is D with one element changed. */
 export type NeighbourRelation = 'add-remove' | 'replace';

@@ -3,7 +3,7 @@
  * replay from a seed. For tests only: they inherit the generator's 32-bit grid and are not hardened
  * against floating-point attacks (Mironov 2012); use privkit's `gaussianNoise` with `'secure'` in production.
  */
-import { invalid, show } from './_internals/validate.js';
+import { invalid, show } from '../../accountant/index.js';
 
 /** Throws unless `scale` is a finite number ≥ 0. */
 function checkScale(name: string, scale: unknown): void {

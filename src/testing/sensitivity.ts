@@ -4,9 +4,9 @@
  * scaled by. A forgotten clip or a bound on the wrong norm shows up as a shrunk counterexample.
  */
 import fc from 'fast-check';
-import { PrivkitError } from '../../accountant/index.js';
+import { PrivkitError, requireFunction, requireNonNegative, requireOptions, show as showValue } from '../../accountant/index.js';
 import { neighbouringDatasets } from './neighbouringDatasets.js';
-import { requireArbitrary, requireFunction, requireNonNegative, requireOptions, show as showValue } from './_internals/validate.js';
+import { requireArbitrary } from './_internals/validate.js';
 
 /** `'l1'` (Laplace), `'l2'` (Gaussian, DP-SGD) or `'linf'`. */
 export type SensitivityNorm = 'l1' | 'l2' | 'linf';

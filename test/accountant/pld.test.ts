@@ -18,12 +18,12 @@ import {
   composed,
   gaussian,
   laplace,
+  logNdtr,
   nonPrivate,
   noOp,
   poissonSampled,
   selfComposed,
 } from '../../accountant/index.js';
-import { logNdtr } from '../../accountant/_internals/logMath.js';
 import {
   coarsen,
   compose,

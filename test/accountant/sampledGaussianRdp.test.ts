@@ -10,7 +10,7 @@ import {
   logAMinusOneQuadrature,
   rdpPoissonSampledGaussian,
 } from '../../accountant/_internals/sampledGaussianRdp.js';
-import { logAddExp } from '../../accountant/_internals/logMath.js';
+import { logAddExp } from '../../accountant/index.js';
 
 const settings: [number, number][] = [
   [0.001, 0.5],

@@ -10,7 +10,7 @@
  */
 import FFT from 'fft.js';
 import { PrivkitError } from '../../PrivkitError.js';
-import { log1mExp, logAddExp, logSubExp } from '../logMath.js';
+import { log1mExp, logAddExp, logSubExp } from '../../base/logMath.js';
 
 import { profileDelta, type LossProfile } from './lossProfiles.js';
 

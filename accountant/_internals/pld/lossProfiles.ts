@@ -12,7 +12,8 @@
  * - Laplace (scale b, L1 sensitivity 1): P = Lap(0, b), Q = Lap(1, b), L ∈ [−1/b, 1/b]; add and remove
  *   give the same loss distribution.
  */
-import { log1mExp, logAddExp, logNdtr, logNdtrUpper, logSubExp } from '../logMath.js';
+import { log1mExp, logAddExp, logSubExp } from '../../base/logMath.js';
+import { logNdtr, logNdtrUpper } from '../../base/normal.js';
 
 /** A privacy-loss distribution given by its tails. */
 export interface LossProfile {

@@ -9,9 +9,9 @@
  * `fix_variance=True` (`np.std(dat_in)`). The paper uses the fixed variance below 64 shadow models.
  */
 import type { AttackData, AttackName } from '../AttackData.js';
-import { rowLiraStatistic } from './logMath.js';
 import type { LiraOptions } from '../lira.js';
-import { invalid, requireOneOf, requireOptions, requirePositive } from './validate.js';
+import { rowLiraStatistic } from './rowLogits.js';
+import { invalid, requireOneOf, requireOptions, requirePositive } from '../../../accountant/index.js';
 
 /** How σ is estimated; see the module comment. */
 export type LiraVarianceMode = 'fixed' | 'per-example';

@@ -1,6 +1,6 @@
 /** The shadow-model floor per attack, and the check every attack runs before its per-example checks. */
 import type { AttackData, AttackName } from '../AttackData.js';
-import { invalid } from './validate.js';
+import { invalid } from '../../../accountant/index.js';
 
 /**
  * The floor per attack. loss reads the target only; shokri needs one shadow whose IN mask has both

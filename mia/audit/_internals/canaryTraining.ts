@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { makePrivate, type FitHistory, type PrivateTraining, type Randomness } from '../../../src/index.js';
-import { seededUniform } from '../../../src/optimizer/poissonBatches.js';
+import { seededUniform } from '../../../accountant/index.js';
 import type { AuditDpTrainingOptions, CanaryType } from '../auditDpTraining.js';
 import { trainWithGradientCanaries } from './gradientCanaries.js';
 

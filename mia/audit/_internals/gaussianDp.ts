@@ -8,7 +8,7 @@
  * δ(ε) decreases strictly in ε (its derivative is −e^ε·Φ(−ε/μ − μ/2) < 0), from
  * δ(0) = Φ(μ/2) − Φ(−μ/2) towards 0, so δ(ε) = δ has one root for δ < δ(0).
  */
-import { logNdtr, logSubExp, ndtri } from './logMath.js';
+import { logNdtr, logSubExp, ndtri } from '../../../accountant/index.js';
 
 /** log δ(ε) of a μ-GDP mechanism (Cor. 2.13), for μ > 0 and ε ≥ 0; −∞ for μ = 0, 0 for μ = ∞. */
 export function gdpLogDelta(mu: number, epsilon: number): number {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError, type FitHistory, type PrivateTraining } from '../../../src/index.js';
-import { seededUniform } from '../../../src/optimizer/poissonBatches.js';
+import { seededUniform } from '../../../accountant/index.js';
 
 /** Options of {@link trainWithGradientCanaries}. */
 export interface GradientCanaryTrainingOptions {

@@ -14,7 +14,7 @@
  */
 import betainc from '@stdlib/math-base-special-betainc';
 import betaln from '@stdlib/math-base-special-betaln';
-import { log1pExp, logAddExp } from './logMath.js';
+import { log1pExp, logAddExp } from '../../../accountant/index.js';
 
 /**
  * p(ε, δ) of the main theorem for m canaries, r guesses, v correct.

@@ -4,8 +4,9 @@
  */
 import type { CandidateScorer, SlotScorer } from '../CandidateScorer.js';
 import { canaryIndex, type CanaryFormat } from '../CanaryFormat.js';
-import { check, invalid, quote } from './invalid.js';
 import { slotLayout } from './slotLayout.js';
+import { check, invalid } from '../../../accountant/index.js';
+import { quote } from './options.js';
 
 /** Largest |Σ 2^row − 1| accepted from `nextSymbolLogProbs`. */
 const ROW_SUM_TOLERANCE = 1e-3;

@@ -14,19 +14,36 @@
  * inside the bracket this bound guarantees, and the neglected tail is below e^{−E} relative to the
  * integrand's peak. Symmetrically for the upper tail.
  */
-import { gaussLegendre } from './gaussLegendre.js';
-import { logNdtr, logPhi, zeta1 } from './normal.js';
+import erfcx from '@stdlib/math-base-special-erfcx';
+import { gaussLegendre, logNdtr, logNormalPdf, ndtr } from '../../../accountant/index.js';
 
 const LN2 = Math.LN2;
+const SQRT1_2 = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 /** Nats of decay at which the integration range is cut (e^{−60} ≈ 9e-27). */
 const CUT_NATS = 60;
 const PANELS = 20;
 const RULE = gaussLegendre(16);
 const SMALL_RULE = gaussLegendre(8);
 
+/**
+ * ζ₁(u) = d/du log Φ(u) = φ(u)/Φ(u), the inverse Mills ratio of the lower tail (Azzalini 1985's ζ₁).
+ * For u < −1 it is √(2/π)/erfcx(−u/√2) (φ and Φ share the factor e^{−u²/2}; erfcx from stdlib,
+ * `@stdlib/math-base-special-erfcx`), so it stays exact as u → −∞ (≈ −u).
+ */
+export function zeta1(u: number): number {
+  if (u < -1) return SQRT_2_OVER_PI / erfcx(-u * SQRT1_2);
+  return Math.exp(logNormalPdf(u)) / ndtr(u);
+}
+
+/** ζ₂(u) = d²/du² log Φ(u) = −ζ₁(u)(u + ζ₁(u)), in (−1, 0): log Φ is strictly concave. */
+export function zeta2(u: number, z1: number = zeta1(u)): number {
+  return -z1 * (u + z1);
+}
+
 /** h(t) = log g(t) = log 2 + log φ(t) + log Φ(αt). */
 export function logDensity(t: number, alpha: number): number {
-  return LN2 + logPhi(t) + logNdtr(alpha * t);
+  return LN2 + logNormalPdf(t) + logNdtr(alpha * t);
 }
 
 /** h′(t) = −t + α ζ₁(αt), strictly decreasing. */

@@ -12,7 +12,8 @@
  * with A = α²ζ₂ − 1 and B = ζ₁ + uζ₂ (Azzalini 1985; Azzalini & Capitanio 1999, JRSS-B 61:579–602, for the
  * score). The same Hessian at the optimum is the observed information.
  */
-import { logNdtr, zeta1, zeta2 } from './normal.js';
+import { logNdtr } from '../../../accountant/index.js';
+import { zeta1, zeta2 } from './skewNormalMath.js';
 
 const LOG_NORMALISER = Math.LN2 - 0.5 * Math.log(2 * Math.PI);
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);

@@ -4,7 +4,7 @@
  * significant first) and the pieces a filled canary is joined from. Characters are Unicode code points.
  */
 import type { CanaryFormat } from '../CanaryFormat.js';
-import { check } from './invalid.js';
+import { check } from '../../../accountant/index.js';
 
 /** One character position after the prefix: fixed text, or the `slot`-th slot character. */
 export type TemplateEntry =

@@ -4,9 +4,8 @@
  * noise, an RDP ledger). An example is a record of `sequenceLength` characters (see `charExamples`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { PrivkitError, type AccountantKind } from '../../../accountant/index.js';
+import { PrivkitError, seededUniform, type AccountantKind } from '../../../accountant/index.js';
 import { makePrivate } from '../../../src/index.js';
-import { seededUniform } from '../../../src/optimizer/poissonBatches.js';
 import { CharVocabulary } from './CharVocabulary.js';
 import { charExamples } from './charExamples.js';
 import { buildCharModel, CHAR_MODEL_DEFAULTS, type CharModelOptions } from './charModel.js';

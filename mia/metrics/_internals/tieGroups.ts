@@ -5,8 +5,8 @@
  * a tie is a diagonal segment of the ROC curve (Fawcett 2006, "An introduction to ROC analysis",
  * Pattern Recognition Letters 27:861–874).
  */
-import { invalid, requireArrayLike, show } from './validate.js';
 import type { RocCurve } from '../rocCurve.js';
+import { invalid, requireArrayLike, show } from '../../../accountant/index.js';
 
 /** Scores split by membership, each sorted ascending (typed-array sort: numeric, no comparator). */
 export interface SplitScores {

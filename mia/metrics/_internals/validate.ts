@@ -1,19 +1,9 @@
 /**
- * Input checks shared by the membership-inference metrics. Messages follow the house form
- * "`name` must be …; got ….", and are built only on failure.
+ * The metrics' own input check, {@link requireRoc}; the generic checks are privkit's (accountant/index.ts).
+ * Messages follow the house form "`name` must be …; got ….", and are built only on failure.
  */
-import { invalid, requireArrayLike, show } from '../../_internals/invalid.js';
+import { invalid, requireArrayLike, show } from '../../../accountant/index.js';
 import type { RocCurve } from '../rocCurve.js';
-
-export { invalid, requireArrayLike, show };
-
-/** Throws unless `value` is a number in [0, 1] (NaN fails). */
-export function requireFraction(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    invalid(`\`${name}\` must be in [0, 1]; got ${show(value)}.`, { field: name, value, range: '[0, 1]' });
-  }
-  return value;
-}
 
 /**
  * Throws unless `roc` looks like a {@link RocCurve}: three arrays of one non-zero length, with FPR

@@ -5,18 +5,10 @@
  * (a batch size of 0), or a silently different audit (an unknown optimizer or query view).
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  invalid,
-  requireInteger,
-  requireOneOf,
-  requireOptions,
-  requirePositive,
-  requireSeed,
-  show,
-} from '../../_internals/invalid.js';
 import type { ShadowStore } from '../ShadowStore.js';
 import type { MembershipData, QueryAugmentation, ShadowTrainingOptions } from '../ShadowTrainingOptions.js';
 import type { ShadowJob, ShadowTrainingContext } from '../trainShadowModel.js';
+import { invalid, requireInteger, requireOneOf, requireOptions, requirePositive, requireSeed, show } from '../../../accountant/index.js';
 
 /** Rows of a population are indexed by int32 throughout the auditor (masks, batches, gathers). */
 export const MAX_EXAMPLES = 2 ** 31 - 1;

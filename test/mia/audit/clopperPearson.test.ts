@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { clopperPearson as baseClopperPearson } from '../../../accountant/index.js';
 import { clopperPearson } from '../../../mia/audit/index.js';
 import { relErr } from '../../_support/highPrecision.js';
 import { expectInvalid } from '../../_support/errors.js';
@@ -83,5 +84,9 @@ describe('clopperPearson', () => {
     expectInvalid(() => clopperPearson(1, 4, 1, 'upper'), /`confidence` must be in \(0, 1\); got 1\./);
     expectInvalid(() => clopperPearson(1, 4, NaN, 'upper'), /`confidence` must be in \(0, 1\); got NaN\./);
     expectInvalid(() => clopperPearson(1, 4, 0.95, 'both' as never), /`side` must be one of/);
+  });
+
+  it('is the shared base’s clopperPearson, re-exported by privkit/mia under the same name', () => {
+    expect(clopperPearson).toBe(baseClopperPearson);
   });
 });
