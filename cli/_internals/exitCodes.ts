@@ -25,7 +25,7 @@ export const EXIT = Object.freeze({
 });
 
 /** Library error codes that mean "what you gave me cannot be used" (exit 2): arguments, files, paths, layers. */
-const USAGE_CODES: ReadonlySet<PrivkitErrorCode> = new Set<PrivkitErrorCode>(['INVALID_ARGUMENT', 'BAD_DATA_FILE', 'BAD_MODEL_FILE', 'BAD_CHECKPOINT', 'IO_ERROR', 'UNSUPPORTED_LAYER']);
+const USAGE_CODES: ReadonlySet<PrivkitErrorCode> = new Set<PrivkitErrorCode>(['INVALID_ARGUMENT', 'BAD_DATA_FILE', 'BAD_MODEL_FILE', 'BAD_CHECKPOINT', 'IO_ERROR', 'UNSUPPORTED_LAYER', 'MISSING_DEPENDENCY']);
 /** Library error codes that mean "the privacy target cannot be met" (exit 3). */
 const TARGET_CODES: ReadonlySet<PrivkitErrorCode> = new Set<PrivkitErrorCode>(['UNREACHABLE_TARGET', 'BUDGET_EXCEEDED']);
 

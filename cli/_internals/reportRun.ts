@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PrivkitError } from '../../accountant/index.js';
-import { renderReportHtml, type ReportDocument } from '../../mia/report/index.js';
+import { renderReportHtml, type ReportDocument } from '../../mia/index.js';
 import { writeFileAtomic } from '../../src/node/index.js';
 import { probeOutputs, withOutputs } from './outputTargets.js';
 

@@ -18,9 +18,9 @@ export interface WrittenReport {
  * Writes `<dir>/report.json` and `<dir>/report.html`, creating `dir` if needed. The HTML is rendered
  * and the JSON serialised before anything is written, so a chart that fails to render leaves the
  * folder as it was; each file is then written to a temporary file in `dir` and renamed into place,
- * so a reader never sees half a file. JSON is pretty-printed by {@link stringifyReportJson}:
- * `Infinity`, `-Infinity` and `NaN` become the strings `"Infinity"`, `"-Infinity"`, `"NaN"` rather
- * than a silent `null`, and typed arrays become arrays.
+ * so a reader never sees half a file. JSON is pretty-printed by {@link stringifyReportJson}, with
+ * privkit's one convention for non-finite numbers (`stringifyJson`: ±∞ as ±1e999, which JSON parsers
+ * read back as ±Infinity; NaN as null), and typed arrays become arrays.
  *
  * @param dir - the report folder.
  * @param doc - the document rendered to `report.html`.

@@ -94,6 +94,7 @@ describe('exitCodeFor', () => {
     [new PrivkitError('BAD_CHECKPOINT', 'x'), EXIT.USAGE],
     [new PrivkitError('IO_ERROR', 'x'), EXIT.USAGE],
     [new PrivkitError('UNSUPPORTED_LAYER', 'x'), EXIT.USAGE],
+    [new PrivkitError('MISSING_DEPENDENCY', 'x'), EXIT.USAGE],
     [new PrivkitError('UNSUPPORTED_EVENT', 'x'), EXIT.FAILURE],
     [new PrivkitError('BACKEND_UNAVAILABLE', 'x'), EXIT.FAILURE],
     [new CommanderError(1, 'commander.unknownOption', 'x'), EXIT.USAGE],

@@ -27,7 +27,7 @@ describe('writeReport', () => {
     expect(readdirSync(dir).sort()).toEqual(['report.html', 'report.json']);
     const json = readFileSync(paths.jsonPath, 'utf8');
     expect(json.endsWith('}\n')).toBe(true);
-    expect(json).toContain('\n  "epsilon": "Infinity"');
+    expect(json).toContain('\n  "epsilon": 1e999');
     expect(JSON.parse(json).result.attacks).toHaveLength(2);
     const html = readFileSync(paths.htmlPath, 'utf8');
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
