@@ -7,7 +7,7 @@ import { PrivkitError } from './PrivkitError.js';
 import { gaussian, poissonSampled } from './DpEvent.js';
 import { createAccountant, type AccountantSpec } from './createAccountant.js';
 import { requireInRange, requireInteger } from './base/check.js';
-import { illinoisSearch } from './base/rootFinding.js';
+import { illinoisSearch, memoize } from './base/rootFinding.js';
 
 /** Options of {@link calibrateNoiseMultiplier}. */
 export interface CalibrateNoiseOptions {
@@ -64,15 +64,7 @@ export function calibrateNoiseMultiplier(options: CalibrateNoiseOptions): number
   const tol = requireInRange('tolerance', options.tolerance ?? 1e-3, { min: 1e-9, max: 0.5 });
   const maxSigma = requireInRange('maxNoiseMultiplier', options.maxNoiseMultiplier ?? 1e4, { min: 1e-3, max: Infinity, maxOpen: true });
   const spec = options.accountant ?? 'rdp';
-  const memo = new Map<number, number>(); // the bracketing and the refinement share evaluations
-  const eps = (sigma: number): number => {
-    let e = memo.get(sigma);
-    if (e === undefined) {
-      e = dpSgdEpsilon(spec, sigma, q, steps, delta);
-      memo.set(sigma, e);
-    }
-    return e;
-  };
+  const eps = memoize((sigma: number): number => dpSgdEpsilon(spec, sigma, q, steps, delta)); // the bracketing and the refinement share evaluations
 
   // PLD ε ≤ RDP ε, so the (cheap) RDP answer brackets the PLD one from above.
   let hi = spec === 'rdp' || typeof spec === 'function' ? 1 : calibrateNoiseMultiplier({ ...options, accountant: 'rdp', tolerance: 0.01 });

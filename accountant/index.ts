@@ -49,7 +49,7 @@ export { clopperPearson, clopperPearsonLower, clopperPearsonUpper } from './base
 export type { ClopperPearsonInterval, ClopperPearsonSide } from './base/clopperPearson.js';
 export { gaussLegendre } from './base/quadrature.js';
 export type { QuadratureRule } from './base/quadrature.js';
-export { illinoisSearch } from './base/rootFinding.js';
+export { illinoisSearch, memoize } from './base/rootFinding.js';
 export type { Bracket, IllinoisSearchOptions } from './base/rootFinding.js';
 export { seededUniform, streamSeed } from './base/random.js';
 export {

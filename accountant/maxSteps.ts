@@ -7,7 +7,7 @@ import { PrivkitError } from './PrivkitError.js';
 import { dpSgdEpsilon } from './calibrateNoiseMultiplier.js';
 import type { AccountantSpec } from './createAccountant.js';
 import { requireInRange, requireInteger } from './base/check.js';
-import { illinoisSearch } from './base/rootFinding.js';
+import { illinoisSearch, memoize } from './base/rootFinding.js';
 
 /** Options of {@link maxSteps}. */
 export interface MaxStepsOptions {
@@ -43,15 +43,7 @@ export function maxSteps(options: MaxStepsOptions): number {
   const target = requireInRange('targetEpsilon', options.targetEpsilon, { min: 0, max: Infinity, minOpen: true, maxOpen: true });
   const limit = requireInteger('limit', options.limit ?? 1e9, 1);
   const spec = options.accountant ?? 'rdp';
-  const memo = new Map<number, number>();
-  const eps = (steps: number): number => {
-    let e = memo.get(steps);
-    if (e === undefined) {
-      e = dpSgdEpsilon(spec, sigma, q, steps, delta);
-      memo.set(steps, e);
-    }
-    return e;
-  };
+  const eps = memoize((steps: number): number => dpSgdEpsilon(spec, sigma, q, steps, delta));
   const within = (steps: number): boolean => eps(steps) <= target;
   if (!within(1)) {
     throw new PrivkitError(

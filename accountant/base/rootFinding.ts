@@ -7,6 +7,28 @@
  * by at least that much per probe and the search always ends.
  */
 
+/**
+ * `f` with its values remembered, so that a search's bracketing and its refinement share evaluations
+ * (each ε of a calibration composes a whole training run).
+ * @param f - a pure function of one number.
+ * @returns the same function, evaluated at most once per argument.
+ * @example
+ * ```ts
+ * const eps = memoize((sigma) => dpSgdEpsilon('rdp', sigma, q, steps, delta));
+ * ```
+ */
+export function memoize(f: (x: number) => number): (x: number) => number {
+  const memo = new Map<number, number>();
+  return (x) => {
+    let y = memo.get(x);
+    if (y === undefined) {
+      y = f(x);
+      memo.set(x, y);
+    }
+    return y;
+  };
+}
+
 /** A bracket [lo, hi] with f(lo) and f(hi) of opposite signs: one ≤ 0, the other > 0. */
 export interface Bracket {
   readonly lo: number;

@@ -1,6 +1,6 @@
 /** The shared Illinois search against brute force (integers) and closed-form roots (reals). */
 import { describe, expect, it } from 'vitest';
-import { illinoisSearch } from '../../../accountant/index.js';
+import { illinoisSearch, memoize } from '../../../accountant/index.js';
 
 describe('illinoisSearch', () => {
   it('integer mode finds the last feasible integer of an increasing f, as a linear scan does', () => {
@@ -39,5 +39,14 @@ describe('illinoisSearch', () => {
   it('returns the bracket unchanged when it is already narrow enough', () => {
     const f = (x: number) => x - 0.5;
     expect(illinoisSearch({ f, lo: 0, hi: 1, fLo: -0.5, fHi: 0.5, width: 1, margin: 0.1 })).toEqual({ lo: 0, hi: 1, fLo: -0.5, fHi: 0.5 });
+  });
+});
+
+describe('memoize', () => {
+  it('evaluates once per argument and returns the same values', () => {
+    let calls = 0;
+    const square = memoize((x) => (calls++, x * x));
+    expect([square(3), square(3), square(-3), square(3)]).toEqual([9, 9, 9, 9]);
+    expect(calls).toBe(2);
   });
 });
