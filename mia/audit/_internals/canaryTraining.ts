@@ -5,10 +5,10 @@
  * user's on the same data.
  */
 import * as tf from '@tensorflow/tfjs';
-import { makePrivate, type FitHistory, type PrivateTraining, type Randomness } from '../../../src/index.js';
-import { seededUniform } from '../../../accountant/index.js';
+import { makePrivate, registerWasmKernels, type FitHistory, type PrivateTraining, type Randomness } from '../../../src/index.js';
 import type { AuditDpTrainingOptions, CanaryType } from '../auditDpTraining.js';
 import { trainWithGradientCanaries } from './gradientCanaries.js';
+import { seededUniform } from '../../../accountant/index.js';
 
 /** The auditor's choices, made before training (all from `seed`). */
 export interface CanaryDesign {
@@ -152,6 +152,7 @@ export async function trainWithCanaries(options: AuditDpTrainingOptions, design:
     let priv: PrivateTraining | null = null;
     let history: FitHistory | null = null;
     if (options.noiseMultiplier === null) {
+      registerWasmKernels(); // tfjs' own gradients on wasm need the gap kernels
       model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
       await model.fit(x, y, {
         epochs: options.epochs,

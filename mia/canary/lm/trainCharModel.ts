@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError, seededUniform, type AccountantKind } from '../../../accountant/index.js';
-import { makePrivate } from '../../../src/index.js';
+import { makePrivate, registerWasmKernels } from '../../../src/index.js';
 import { CharVocabulary } from './CharVocabulary.js';
 import { charExamples } from './charExamples.js';
 import { buildCharModel, CHAR_MODEL_DEFAULTS, type CharModelOptions } from './charModel.js';
@@ -144,6 +144,7 @@ export async function trainCharModel(options: TrainCharModelOptions): Promise<Tr
       });
       return { model, vocabulary, epsilon: priv.getEpsilon(dp.delta), noiseMultiplier: priv.noiseMultiplier, examples: ex.examples, bitsPerCharacter };
     }
+    registerWasmKernels(); // the Embedding's gradient on wasm needs UnsortedSegmentSum
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const order = Int32Array.from({ length: ex.examples }, (_, i) => i);
     for (let epoch = 0; epoch < Math.ceil(epochs); epoch++) {
