@@ -3,7 +3,7 @@
  * members), mislabelled canaries for the one-run audit, the targets' training set (members plus the
  * included canaries) and the held-out images (the non-members) that accuracy is measured on.
  */
-import { PrivkitError } from '../../src/index.js';
+import { PrivkitError, seededUniform } from '../../accountant/index.js';
 import { loadDataset, seededPermutation } from '../../src/node/index.js';
 import type { MembershipData } from '../../mia/index.js';
 import type { DemoSizes } from './sizes.js';
@@ -24,17 +24,8 @@ export interface DemoData {
   readonly test: { readonly x: Float32Array; readonly y: Int32Array; readonly size: number };
 }
 
-/** mulberry32: a small seeded PRNG for the canaries' labels and coin flips. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** privkit's seeded PRNG (mulberry32) for the canaries' labels and coin flips. */
+const uniform = seededUniform;
 
 function gatherRows(x: Float32Array, rows: readonly number[], size: number): Float32Array {
   const out = new Float32Array(rows.length * size);

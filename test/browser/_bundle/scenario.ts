@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { makePrivate, registerWasmKernels, useBackend, type ActiveBackend } from 'privkit';
-import { PldAccountant, RdpAccountant, gaussian, poissonSampled, selfComposed } from 'privkit/accountant';
+import { PldAccountant, RdpAccountant, gaussian, poissonSampled, seededUniform, selfComposed } from 'privkit/accountant';
 import { auc, lira, type AttackData } from 'privkit/mia';
 import { checkDp, sampleLaplace } from 'privkit/testing';
 
@@ -34,17 +34,8 @@ export interface ScenarioResult {
   readonly lira: { readonly scores: number[]; readonly auc: number };
 }
 
-/** mulberry32 (public domain; as test/_support/prng.ts), inlined so the page bundles nothing from test support. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** privkit's seeded PRNG, from the bundled accountant entry. */
+const mulberry32 = seededUniform;
 
 /** DP-SGD, σ = 1.1, q = 0.01, 1000 steps, δ = 1e-5: the same event for both accountants. */
 function epsilons(): ScenarioResult['epsilon'] {
