@@ -5,6 +5,12 @@
  * quadrature computed here, or mpmath at 60 digits); then a sweep of every hostile value through
  * every library entry point, asserting a number in range (never NaN) or, from a search, a typed
  * UNREACHABLE_TARGET, in time.
+ *
+ * Lanes: the sweep's cases in {@link REFERENCE_LANE_ONLY} take 2–25 s each in the PLD accountant
+ * (searches at target ε = 1e3 or δ near 1), so the fast lane (`npm test`) runs the other cases of the
+ * sweep (still every hostile value through every entry point but those few pairs), and the reference
+ * lane (`npm run test:reference`, PRIVKIT_REFERENCE set) runs the whole sweep. The named cases before
+ * the sweep run in both lanes, but for 'maxSteps (PLD) at δ = 1 − 1e-12' (reference lane only).
  */
 import erfc from '@stdlib/math-base-special-erfc';
 import erfcx from '@stdlib/math-base-special-erfcx';
@@ -26,6 +32,7 @@ import {
 } from '../../accountant/index.js';
 import { logAMinusOneQuadrature } from '../../accountant/_internals/sampledGaussianRdp.js';
 import { expectInvalid, privkitErrorOf } from '../_support/errors.js';
+import { referenceMode } from '../_support/referenceValues.js';
 
 /** erf(x) = 1 − erfc(x) (stdlib), for x where that loses nothing that matters here (x ≳ 1e-3). */
 const erf = (x: number): number => 1 - erfc(x);
@@ -292,7 +299,9 @@ describe('calibration and maxSteps at the edges (they hung)', () => {
     expect(error.details).toMatchObject({ epsilonAtMaxNoise: Infinity });
   });
 
-  it.each([0.5, 0.99, 1 - 1e-12])('maxSteps (PLD) at δ = %s: T meets the target and T + 1 does not', (delta) => {
+  // δ = 1 − 1e-12 takes ~15 s of PLD work (the longest search of this file): reference lane only;
+  // the fast lane keeps the other two, and 0.99 is near 1 too.
+  it.each(referenceMode() === 'fixture' ? [0.5, 0.99] : [0.5, 0.99, 1 - 1e-12])('maxSteps (PLD) at δ = %s: T meets the target and T + 1 does not', (delta) => {
     const opts = { noiseMultiplier: 1, sampleRate: 0.01, delta, targetEpsilon: 3, accountant: 'pld' as const };
     const steps = maxSteps(opts);
     expect(dpSgdEpsilon('pld', 1, 0.01, steps, delta)).toBeLessThanOrEqual(3);
@@ -355,20 +364,53 @@ interface EntryPoint {
   readonly call: (p: Params) => number;
 }
 const step = (p: Params) => poissonSampled(p.q, gaussian(p.sigma));
+/**
+ * One composed PLD per (σ, q, steps), shared by the getEpsilon and getDelta entries (composition is
+ * deterministic and dominates their cost; the getEpsilon case, first in the table, times it).
+ */
+const pldCache = new Map<string, PldAccountant>();
+const composedPld = (p: Params): PldAccountant => {
+  const key = `${p.sigma} ${p.q} ${p.steps}`;
+  let acc = pldCache.get(key);
+  if (acc === undefined) {
+    acc = new PldAccountant().compose(step(p), p.steps);
+    pldCache.set(key, acc);
+  }
+  return acc;
+};
 const ENTRY_POINTS: readonly EntryPoint[] = [
   { name: 'RdpAccountant.getEpsilon', reads: ['sigma', 'q', 'steps', 'delta'], kind: 'epsilon', limitMs: 20_000, call: (p) => new RdpAccountant().compose(step(p), p.steps).getEpsilon(p.delta) },
   { name: 'RdpAccountant.getDelta', reads: ['sigma', 'q', 'steps', 'eps'], kind: 'delta', limitMs: 20_000, call: (p) => new RdpAccountant().compose(step(p), p.steps).getDelta(p.eps) },
-  { name: 'PldAccountant.getEpsilon', reads: ['sigma', 'q', 'steps', 'delta'], kind: 'epsilon', limitMs: 60_000, call: (p) => new PldAccountant().compose(step(p), p.steps).getEpsilon(p.delta) },
-  { name: 'PldAccountant.getDelta', reads: ['sigma', 'q', 'steps', 'eps'], kind: 'delta', limitMs: 60_000, call: (p) => new PldAccountant().compose(step(p), p.steps).getDelta(p.eps) },
+  { name: 'PldAccountant.getEpsilon', reads: ['sigma', 'q', 'steps', 'delta'], kind: 'epsilon', limitMs: 60_000, call: (p) => composedPld(p).getEpsilon(p.delta) },
+  { name: 'PldAccountant.getDelta', reads: ['sigma', 'q', 'steps', 'eps'], kind: 'delta', limitMs: 60_000, call: (p) => composedPld(p).getDelta(p.eps) },
   { name: 'calibrateNoiseMultiplier rdp', reads: ['q', 'steps', 'delta', 'target'], kind: 'sigma', limitMs: 60_000, call: (p) => calibrateNoiseMultiplier({ targetEpsilon: p.target, delta: p.delta, sampleRate: p.q, steps: p.steps }) },
   { name: 'calibrateNoiseMultiplier pld', reads: ['q', 'steps', 'delta', 'target'], kind: 'sigma', limitMs: 120_000, call: (p) => calibrateNoiseMultiplier({ targetEpsilon: p.target, delta: p.delta, sampleRate: p.q, steps: p.steps, accountant: 'pld' }) },
   { name: 'maxSteps rdp', reads: ['sigma', 'q', 'delta', 'target'], kind: 'steps', limitMs: 60_000, call: (p) => maxSteps({ noiseMultiplier: p.sigma, sampleRate: p.q, delta: p.delta, targetEpsilon: p.target }) },
   { name: 'maxSteps pld', reads: ['sigma', 'q', 'delta', 'target'], kind: 'steps', limitMs: 120_000, call: (p) => maxSteps({ noiseMultiplier: p.sigma, sampleRate: p.q, delta: p.delta, targetEpsilon: p.target, accountant: 'pld' }) },
 ];
 
-const CASES = ENTRY_POINTS.flatMap((entry) =>
-  HOSTILE.filter(([key]) => entry.reads.includes(key)).map(([key, value]) => ({ entry, key, value, params: { ...BASE, [key]: value } as Params })),
+const ALL_CASES = ENTRY_POINTS.flatMap((entry) =>
+  HOSTILE.filter(([key]) => entry.reads.includes(key)).map(([key, value]) => ({ entry, key, value, name: `${entry.name}, ${key} = ${value}`, params: { ...BASE, [key]: value } as Params })),
 );
+
+/**
+ * The sweep's slowest cases (seconds each on a 2-core machine): reference lane only. The first
+ * three are the very calls of 'maxSteps (PLD) at δ = …' above, which the fast lane runs for δ = 0.5
+ * and 0.99.
+ */
+const REFERENCE_LANE_ONLY = new Set([
+  'maxSteps pld, delta = 0.5',
+  'maxSteps pld, delta = 0.99',
+  'maxSteps pld, delta = 0.999999999999',
+  'calibrateNoiseMultiplier pld, target = 1000',
+  'maxSteps pld, target = 1000',
+  'calibrateNoiseMultiplier pld, delta = 0.5',
+  'maxSteps pld, delta = 0.9999999999999999',
+  'PldAccountant.getEpsilon, q = 1',
+  'maxSteps pld, target = 1e+300',
+]);
+for (const name of REFERENCE_LANE_ONLY) if (!ALL_CASES.some((c) => c.name === name)) throw new Error(`REFERENCE_LANE_ONLY names no case: ${name}`);
+const CASES = referenceMode() === 'fixture' ? ALL_CASES.filter((c) => !REFERENCE_LANE_ONLY.has(c.name)) : ALL_CASES;
 
 
 /** Whether `value` is a possible answer of that kind (the defining properties are checked apart). */
@@ -385,8 +427,8 @@ function inRange(kind: Kind, value: number): boolean {
   }
 }
 
-describe(`sweep: ${HOSTILE.length} hostile values × ${ENTRY_POINTS.length} entry points = ${CASES.length} cases`, () => {
-  it.each(CASES.map((c) => [`${c.entry.name}, ${c.key} = ${c.value}`, c] as const))('%s: a number in range or a typed error, in time', (_name, { entry, params }) => {
+describe(`sweep: ${HOSTILE.length} hostile values × ${ENTRY_POINTS.length} entry points = ${ALL_CASES.length} cases (${CASES.length} in this lane)`, () => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s: a number in range or a typed error, in time', (_name, { entry, params }) => {
     const start = performance.now();
     let outcome: { value: number } | { error: unknown };
     try {
