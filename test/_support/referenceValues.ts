@@ -17,17 +17,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { afterAll, expect } from 'vitest';
 import { HP_PRECISION, hpParse, type HpNumber } from './highPrecision.js';
-
-/** What a lane does with a reference value (see the file comment). */
-export type ReferenceMode = 'fixture' | 'check' | 'write';
-
-/** The mode of this run, from PRIVKIT_REFERENCE. */
-export function referenceMode(): ReferenceMode {
-  const mode = process.env.PRIVKIT_REFERENCE;
-  if (mode === undefined || mode === '') return 'fixture';
-  if (mode === 'check' || mode === 'write') return mode;
-  throw new Error(`PRIVKIT_REFERENCE must be unset, 'check' or 'write'; got '${mode}'`);
-}
+import { referenceMode, type ReferenceMode } from './lanes.js';
 
 /**
  * Relative agreement required between a recomputed value and its fixture. The fixtures keep

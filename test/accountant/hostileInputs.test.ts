@@ -32,7 +32,7 @@ import {
 } from '../../accountant/index.js';
 import { logAMinusOneQuadrature } from '../../accountant/_internals/sampledGaussianRdp.js';
 import { expectInvalid, privkitErrorOf } from '../_support/errors.js';
-import { referenceMode } from '../_support/referenceValues.js';
+import { isFastLane } from '../_support/lanes.js';
 
 /** erf(x) = 1 − erfc(x) (stdlib), for x where that loses nothing that matters here (x ≳ 1e-3). */
 const erf = (x: number): number => 1 - erfc(x);
@@ -301,7 +301,7 @@ describe('calibration and maxSteps at the edges (they hung)', () => {
 
   // δ = 1 − 1e-12 takes ~15 s of PLD work (the longest search of this file): reference lane only;
   // the fast lane keeps the other two, and 0.99 is near 1 too.
-  it.each(referenceMode() === 'fixture' ? [0.5, 0.99] : [0.5, 0.99, 1 - 1e-12])('maxSteps (PLD) at δ = %s: T meets the target and T + 1 does not', (delta) => {
+  it.each(isFastLane() ? [0.5, 0.99] : [0.5, 0.99, 1 - 1e-12])('maxSteps (PLD) at δ = %s: T meets the target and T + 1 does not', (delta) => {
     const opts = { noiseMultiplier: 1, sampleRate: 0.01, delta, targetEpsilon: 3, accountant: 'pld' as const };
     const steps = maxSteps(opts);
     expect(dpSgdEpsilon('pld', 1, 0.01, steps, delta)).toBeLessThanOrEqual(3);
@@ -410,7 +410,7 @@ const REFERENCE_LANE_ONLY = new Set([
   'maxSteps pld, target = 1e+300',
 ]);
 for (const name of REFERENCE_LANE_ONLY) if (!ALL_CASES.some((c) => c.name === name)) throw new Error(`REFERENCE_LANE_ONLY names no case: ${name}`);
-const CASES = referenceMode() === 'fixture' ? ALL_CASES.filter((c) => !REFERENCE_LANE_ONLY.has(c.name)) : ALL_CASES;
+const CASES = isFastLane() ? ALL_CASES.filter((c) => !REFERENCE_LANE_ONLY.has(c.name)) : ALL_CASES;
 
 
 /** Whether `value` is a possible answer of that kind (the defining properties are checked apart). */

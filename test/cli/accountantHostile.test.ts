@@ -14,7 +14,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MIN_NOISE_MULTIPLIER, dpSgdEpsilon } from '../../accountant/index.js';
-import { referenceMode } from '../_support/referenceValues.js';
+import { isFastLane } from '../_support/lanes.js';
 import { expectOneLine, parseJsonLine, runCli, withFlag } from './runCli.js';
 
 const EPSILON_BASE = ['epsilon', '--sample-rate', '0.01', '--noise-multiplier', '1', '--steps', '100', '--delta', '1e-5', '--json'];
@@ -68,7 +68,7 @@ const REFERENCE_LANE_ONLY = new Set([
 ]);
 for (const name of REFERENCE_LANE_ONLY) if (!ALL_CASES.some((c) => c.name === name)) throw new Error(`REFERENCE_LANE_ONLY names no case: ${name}`);
 
-const CASES = referenceMode() === 'fixture' ? ALL_CASES.filter((c) => !REFERENCE_LANE_ONLY.has(c.name)) : ALL_CASES;
+const CASES = isFastLane() ? ALL_CASES.filter((c) => !REFERENCE_LANE_ONLY.has(c.name)) : ALL_CASES;
 
 /** The value of `flag` in `argv`, as a number. */
 const numberOf = (argv: readonly string[], flag: string): number => Number(argv[argv.indexOf(flag) + 1]);
