@@ -43,14 +43,14 @@ export { stringifyJson, JSON_POSITIVE_INFINITY, JSON_NEGATIVE_INFINITY } from '.
 
 // ── numeric and validation base — shared by privkit's packages ───────────────────────────────────
 // One home for each helper: other packages import these from here (never from accountant/base/*).
-export { logAddExp, logSubExp, log1mExp, logExpm1, log1pExp, logSumExp, logMeanExp } from './base/logMath.js';
-export { ndtr, logNdtr, logNdtrUpper, logNormalPdf, logErfc, ndtri } from './base/normal.js';
+// Only what another package uses is exported; the rest of accountant/base/ (the Illinois search,
+// log1mExp, logExpm1, logErfc) stays internal to the accountant.
+export { logAddExp, logSubExp, log1pExp, logSumExp, logMeanExp } from './base/logMath.js';
+export { ndtr, logNdtr, logNdtrUpper, logNormalPdf, ndtri } from './base/normal.js';
 export { clopperPearson, clopperPearsonLower, clopperPearsonUpper } from './base/clopperPearson.js';
 export type { ClopperPearsonInterval, ClopperPearsonSide } from './base/clopperPearson.js';
 export { gaussLegendre } from './base/quadrature.js';
 export type { QuadratureRule } from './base/quadrature.js';
-export { illinoisSearch, memoize } from './base/rootFinding.js';
-export type { Bracket, IllinoisSearchOptions } from './base/rootFinding.js';
 export { seededUniform, streamSeed } from './base/random.js';
 export {
   check,

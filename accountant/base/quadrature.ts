@@ -5,6 +5,11 @@
  * 25.4.29; Press et al., Numerical Recipes, §4.6 `gauleg`). Exact for polynomials of degree ≤ 2n − 1.
  */
 
+import { check, show } from './check.js';
+
+/** The most nodes {@link gaussLegendre} builds (its Newton iteration is O(n²); privkit uses 8 and 16). */
+const MAX_NODES = 10_000;
+
 /** A quadrature rule on [−1, 1]: ∫ f ≈ Σ_i weights[i]·f(nodes[i]). */
 export interface QuadratureRule {
   /** The nodes, increasing, symmetric about 0. */
@@ -29,7 +34,8 @@ function legendre(n: number, x: number): { value: number; derivative: number } {
 
 /**
  * The n-point Gauss–Legendre rule on [−1, 1].
- * @param n - the number of nodes, an integer ≥ 1 (not validated).
+ * @param n - the number of nodes, an integer in [1, 10 000].
+ * @throws PrivkitError `INVALID_ARGUMENT` for any other `n`.
  * @returns the rule; to integrate over [a, b], map x ↦ (a + b)/2 + (b − a)x/2 and scale the weights by (b − a)/2.
  * @example
  * ```ts
@@ -38,6 +44,7 @@ function legendre(n: number, x: number): { value: number; derivative: number } {
  * ```
  */
 export function gaussLegendre(n: number): QuadratureRule {
+  check(Number.isSafeInteger(n) && n >= 1 && n <= MAX_NODES, () => `\`n\` must be an integer in [1, ${MAX_NODES}]; got ${show(n)}.`);
   const nodes = new Float64Array(n);
   const weights = new Float64Array(n);
   for (let i = 0; i < Math.ceil(n / 2); i++) {

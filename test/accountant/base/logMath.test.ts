@@ -1,6 +1,6 @@
 /** The shared log-space arithmetic against direct evaluation where it is exact and against closed forms in the tails. */
 import { describe, expect, it } from 'vitest';
-import { log1mExp, log1pExp, logAddExp, logExpm1, logMeanExp, logSubExp, logSumExp } from '../../../accountant/index.js';
+import { log1mExp, log1pExp, logAddExp, logExpm1, logMeanExp, logSubExp, logSumExp } from '../../../accountant/base/logMath.js';
 
 const close = (a: number, b: number, rel = 1e-15) => expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * Math.abs(b));
 

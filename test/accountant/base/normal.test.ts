@@ -4,7 +4,7 @@
  * plus the round trip Φ⁻¹(Φ(x)) = x.
  */
 import { describe, expect, it } from 'vitest';
-import { logErfc, logNdtr, logNdtrUpper, logNormalPdf, ndtr, ndtri } from '../../../accountant/index.js';
+import { logErfc, logNdtr, logNdtrUpper, logNormalPdf, ndtr, ndtri } from '../../../accountant/base/normal.js';
 
 /** |actual − expected| ≤ rel·|expected| (or ≤ rel when expected is 0). */
 function expectRelative(actual: number, expected: number, rel: number): void {

@@ -32,3 +32,9 @@ describe('gaussLegendre', () => {
     }
   });
 });
+
+describe('gaussLegendre: bad n', () => {
+  it.each([[0], [-3], [2.5], [NaN], [Infinity], [10_001], ['8']])('n = %s is INVALID_ARGUMENT naming the range', (n) => {
+    expect(() => gaussLegendre(n as number)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/`n` must be an integer in \[1, 10000\]; got/) }));
+  });
+});

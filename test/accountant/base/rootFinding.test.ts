@@ -1,6 +1,6 @@
 /** The shared Illinois search against brute force (integers) and closed-form roots (reals). */
 import { describe, expect, it } from 'vitest';
-import { illinoisSearch, memoize } from '../../../accountant/index.js';
+import { illinoisSearch, memoize } from '../../../accountant/base/rootFinding.js';
 
 describe('illinoisSearch', () => {
   it('integer mode finds the last feasible integer of an increasing f, as a linear scan does', () => {
