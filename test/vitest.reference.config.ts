@@ -8,24 +8,36 @@
 import { defineConfig } from 'vitest/config';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { REFERENCE_LANE_FILES } from './vitest.config.js';
 
 /**
- * Every test file runs in the fast lane. These run here as well, with what the fast lane reads from
- * a fixture or samples recomputed or run in full:
- * - test/accountant/rdpExact.test.ts: the 50-digit binomial sums and quadratures (table
- *   test/fixtures/reference/rdpExact.json; the fast lane recomputes a few of them live).
- * - test/accountant/hostileInputs.test.ts: the whole sweep of hostile values × entry points (the fast
- *   lane leaves out its 9 slowest PLD searches, named in the file; 3 of them are the very calls of
- *   a named test), and the named test 'maxSteps (PLD) at δ = 1 − 1e-12'.
- * - test/cli/accountantHostile.test.ts: all 80 hostile invocations (the fast lane leaves out the 11
- *   slowest PLD ones, named in the file).
+ * What runs here, with what the fast lane does instead (each file's comment names its cases):
+ * - test/accountant/rdpExact.test.ts: every 50-digit binomial sum and quadrature recomputed and
+ *   compared with test/fixtures/reference/rdpExact.json (the fast lane reads the fixture and
+ *   recomputes the extremes live);
+ * - test/accountant/hostileInputs.test.ts: the whole sweep of hostile values × entry points and all
+ *   named cases (the fast lane leaves out the 16 slowest PLD pairs of the sweep and 7 slow named
+ *   cases, each with a faster sibling that it runs);
+ * - test/accountant/pld.test.ts: all (the fast lane leaves out the grid-point check at q = 0.2,
+ *   σ = 0.5 and 'ε far beyond e^709');
+ * - test/accountant/laws.test.ts: the PLD laws with 4 runs each (fast lane: the first 2);
+ * - test/cli/accountantHostile.test.ts: all 80 hostile invocations (fast lane: 69, without the 11
+ *   slowest PLD ones);
+ * - whole files that spawn processes for tens of seconds and run here only, listed in
+ *   test/vitest.config.ts as `REFERENCE_LANE_FILES`.
  */
-const REFERENCE_FILES = ['test/accountant/rdpExact.test.ts', 'test/accountant/hostileInputs.test.ts', 'test/cli/accountantHostile.test.ts'];
+const SAMPLED_FILES = [
+  'test/accountant/rdpExact.test.ts',
+  'test/accountant/hostileInputs.test.ts',
+  'test/accountant/pld.test.ts',
+  'test/accountant/laws.test.ts',
+  'test/cli/accountantHostile.test.ts',
+];
 
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
-    include: REFERENCE_FILES,
+    include: [...SAMPLED_FILES, ...REFERENCE_LANE_FILES],
     testTimeout: 600_000,
     maxWorkers: Math.max(2, availableParallelism() - 1), // as in the fast lane
     hookTimeout: 120_000,

@@ -4,6 +4,7 @@
  * reference lane (`npm run test:reference`), `write` when the reference fixtures are regenerated
  * (test/fixtures/reference/generate.mjs). Kept apart from referenceValues.ts, which loads mathjs.
  */
+import { it } from 'vitest';
 
 /** What a lane does with stored reference values and sampled sweeps. */
 export type ReferenceMode = 'fixture' | 'check' | 'write';
@@ -18,3 +19,12 @@ export function referenceMode(): ReferenceMode {
 
 /** Whether this run is the fast lane (sweeps run their fixed sample, references come from fixtures). */
 export const isFastLane = (): boolean => referenceMode() === 'fixture';
+
+/**
+ * `it` in the reference lane; in the fast lane a registrar that registers nothing, for the few
+ * named tests that run in the reference lane only (each such use says why, and the reference config
+ * lists the file).
+ */
+export function referenceLaneIt(name: string, fn: () => unknown, timeout?: number): void {
+  if (!isFastLane()) it(name, fn, timeout);
+}

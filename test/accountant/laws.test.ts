@@ -2,6 +2,10 @@
  * The accountant laws of privkit/testing (monotonicity, composition equivalences, ε↔δ round trips,
  * noOp identity), run with a fixed seed for every accountant privkit ships. fast-check prints the
  * seed and the counterexample on failure.
+ *
+ * Lanes: each PLD law run costs up to ~1 s, so the fast lane (`npm test`) runs the PLD laws for the
+ * first 2 of their 4 runs (same seed), the reference lane
+ * (`npm run test:reference`) all 4.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +22,7 @@ import {
   type PrivacyAccountant,
 } from '../../accountant/index.js';
 import { accountantLaws } from '../../src/testing/index.js';
+import { isFastLane } from '../_support/lanes.js';
 
 const SEED = 42;
 const NUM_RUNS = 25;
@@ -27,7 +32,7 @@ const accountants: [string, () => PrivacyAccountant, { numRuns: number; stepsMax
   ['rdp', () => new RdpAccountant(), { numRuns: NUM_RUNS }],
   // Each PLD query costs up to ~0.5 s, so fewer and shorter runs; its ε is a discretised bound, so
   // laws compare it to 1e-6 relative.
-  ['pld', () => new PldAccountant(), { numRuns: 4, stepsMax: 100, relativeTolerance: 1e-6 }],
+  ['pld', () => new PldAccountant(), { numRuns: isFastLane() ? 2 : 4, stepsMax: 100, relativeTolerance: 1e-6 }],
 ];
 
 /**
