@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
  * of seconds each (SIGKILLed checkpoint saves, a fresh consumer install of the packed tarball, the
  * quick demo end to end).
  */
-export const REFERENCE_LANE_FILES = ['test/node/checkpointKill.test.ts', 'test/package/consumer.test.ts', 'test/cli/demo.test.ts'];
+export const REFERENCE_LANE_FILES = ['test/package/consumer.test.ts', 'test/cli/demo.test.ts'];
 
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),

@@ -23,6 +23,8 @@ import { REFERENCE_LANE_FILES } from './vitest.config.js';
  * - test/accountant/laws.test.ts: the PLD laws with 4 runs each (fast lane: the first 2);
  * - test/cli/accountantHostile.test.ts: all 80 hostile invocations (fast lane: 69, without the 11
  *   slowest PLD ones);
+ * - test/node/checkpointKill.test.ts: a kill at every crash point of a seeded and of a secure run
+ *   (fast lane: the seeded run's, every crash point);
  * - whole files that spawn processes for tens of seconds and run here only, listed in
  *   test/vitest.config.ts as `REFERENCE_LANE_FILES`.
  */
@@ -32,6 +34,7 @@ const SAMPLED_FILES = [
   'test/accountant/pld.test.ts',
   'test/accountant/laws.test.ts',
   'test/cli/accountantHostile.test.ts',
+  'test/node/checkpointKill.test.ts',
 ];
 
 export default defineConfig({
