@@ -8,19 +8,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/useBackend.js';
 import { clippedGradients } from '../../src/kernels/clippedGradients.js';
-
-async function on<T>(backend: 'wasm' | 'cpu', fn: () => T): Promise<T> {
-  await useBackend(backend);
-  return fn();
-}
-
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 1e-6;
-  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]) / scale);
-  return d;
-}
+import { maxRelDiff, on } from './_wasmCompare.js';
 
 /** Small models of each kind, seeded, so both backends start from the same weights. */
 function smallModel(kind: 'cnn' | 'embedding'): tf.Sequential {

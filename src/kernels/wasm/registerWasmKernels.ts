@@ -5,32 +5,24 @@
  * - Conv2DBackpropFilter (the gradient of conv2d with respect to its filter):
  *   dW = im2col(x)ᵀ·dy, with im2col as a Conv2D with a one-hot filter and one BatchMatMul — the same
  *   algebra as the DP convolution rule;
- * - UnsortedSegmentSum (the gradient of gather): ScatterNd, which sums duplicate indices.
+ * - UnsortedSegmentSum (the gradient of gather): ScatterNd, which sums duplicate indices;
+ * - DepthwiseConv2dNativeBackpropFilter and DepthwiseConv2dNativeBackpropInput (DepthwiseConv2D,
+ *   SeparableConv2D): see depthwiseConv2dBackprop.ts.
+ * - Conv3DBackpropFilterV2 and Conv3DBackpropInputV2: wasm has them but they are wrong, so they are
+ *   replaced (see conv3dBackprop.ts).
+ * - Conv2D, FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2D (forward): wasm's are wrong
+ *   (zeros) for 'same' padding in many geometries; they are wrapped to receive explicit padding.
+ * Conv2DBackpropInput (Conv2DTranspose) and Conv3D are wasm's own (and right).
  * Each is a composition of the wasm backend's own kernel functions; intermediates are freed.
  * Einsum is not needed by any layer privkit supports and stays unregistered.
  */
 import * as tf from '@tensorflow/tfjs';
+import { depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './depthwiseConv2dBackprop.js';
+import { explicitPadding } from './_internals/convGeometry.js';
+import { type Backend, type Info, type KernelArgs, runner } from './_internals/runner.js';
+import { conv3DBackpropFilterV2, conv3DBackpropInputV2 } from './conv3dBackprop.js';
 
-type Info = tf.TensorInfo;
-type Backend = tf.KernelBackend & { disposeData(dataId: object): boolean };
-
-/** Runs one wasm kernel function directly and remembers its output for disposal. */
-function runner(backend: Backend) {
-  const scratch: Info[] = [];
-  const run = (name: string, inputs: tf.NamedTensorInfoMap | Info[], attrs: tf.NamedAttrMap): Info => {
-    const kernel = tf.getKernel(name, 'wasm');
-    if (kernel === undefined) throw new Error(`wasm kernel ${name} is missing`);
-    const out = kernel.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend, attrs }) as Info;
-    scratch.push(out);
-    return out;
-  };
-  const free = (keep: Info) => {
-    for (const t of scratch) if (t !== keep) backend.disposeData(t.dataId);
-  };
-  return { run, free };
-}
-
-function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
+function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): Info {
   const { x, dy } = inputs as { x: Info; dy: Info };
   const a = attrs as unknown as {
     strides: [number, number] | number;
@@ -49,7 +41,7 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
   for (let i = 0; i < depth; i++) eye[i * depth + i] = 1;
   const filterShape = [info.filterHeight, info.filterWidth, cin, depth];
   const oneHot: Info = { dataId: (backend as Backend).write(eye, filterShape, 'float32'), shape: filterShape, dtype: 'float32' };
-  const convAttrs: tf.NamedAttrMap = { strides: a.strides, pad: a.pad, dataFormat: 'NHWC', dilations: 1 };
+  const convAttrs: tf.NamedAttrMap = { strides: a.strides, pad: explicitPadding(info, a.pad), dataFormat: 'NHWC', dilations: 1 };
   if (a.dimRoundingMode !== undefined) convAttrs.dimRoundingMode = a.dimRoundingMode;
   const cols = run('Conv2D', { x, filter: oneHot }, convAttrs);
   (backend as Backend).disposeData(oneHot.dataId);
@@ -62,7 +54,7 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
   return out;
 }
 
-function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
+function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): Info {
   const { x, segmentIds } = inputs as { x: Info; segmentIds: Info };
   const { numSegments } = attrs as unknown as { numSegments: number };
   const { run, free } = runner(backend as Backend);
@@ -76,18 +68,71 @@ function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: tf.NamedTensor
   return out;
 }
 
+const kernel = (f: (args: KernelArgs) => Info) => f as unknown as tf.KernelFunc;
+
+/** Kernels tfjs-backend-wasm 4.22 does not have. */
+const MISSING: [string, tf.KernelFunc][] = [
+  ['Conv2DBackpropFilter', kernel(conv2DBackpropFilter)],
+  ['UnsortedSegmentSum', kernel(unsortedSegmentSum)],
+  ['DepthwiseConv2dNativeBackpropFilter', kernel(depthwiseConv2dNativeBackpropFilter)],
+  ['DepthwiseConv2dNativeBackpropInput', kernel(depthwiseConv2dNativeBackpropInput)],
+];
+
+/** Kernels tfjs-backend-wasm 4.22 has, with wrong values (see conv3dBackprop.ts): replaced. */
+const REPLACED: [string, tf.KernelFunc][] = [
+  ['Conv3DBackpropFilterV2', kernel(conv3DBackpropFilterV2)],
+  ['Conv3DBackpropInputV2', kernel(conv3DBackpropInputV2)],
+];
+
+/** wasm's 2-D convolutions (and whether each is depthwise), whose 'same' padding is spelled out. */
+const SAME_PADDED: [string, boolean][] = [
+  ['Conv2D', false],
+  ['FusedConv2D', false],
+  ['DepthwiseConv2dNative', true],
+  ['FusedDepthwiseConv2D', true],
+];
+const paddingWrappers = new WeakSet<object>();
+
 /**
- * Registers the missing kernels for the 'wasm' backend (idempotent; `useBackend('wasm')` calls it).
+ * `inner` with 'same' padding passed on as the explicit numbers it stands for: wasm's 2-D
+ * convolutions (XNNPACK) return zeros for 'same' in many geometries (e.g. a 3×1 filter at strides 2
+ * on a 5×6 input, where one axis needs padding and the other none); explicit padding is right.
+ */
+function withExplicitPadding(inner: tf.KernelFunc, depthwise: boolean): tf.KernelFunc {
+  const wrapped = (args: KernelArgs) => {
+    const a = args.attrs as unknown as { pad?: unknown; strides: [number, number] | number; dilations?: [number, number] | number; dimRoundingMode?: 'floor' | 'round' | 'ceil'; dataFormat?: string } | undefined;
+    const { x, filter } = args.inputs as { x: Info; filter: Info };
+    if (a?.pad !== 'same' || a.dataFormat === 'NCHW' || x.shape.length !== 4) return inner(args as Parameters<tf.KernelFunc>[0]);
+    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, 'same', a.dimRoundingMode, depthwise);
+    return inner({ ...args, attrs: { ...args.attrs, pad: explicitPadding(info, 'same') } } as Parameters<tf.KernelFunc>[0]);
+  };
+  paddingWrappers.add(wrapped);
+  return wrapped as unknown as tf.KernelFunc;
+}
+
+/**
+ * Registers the missing kernels for the 'wasm' backend, replaces its wrong Conv3D gradients and
+ * spells out 'same' padding for its 2-D convolutions (idempotent; `useBackend('wasm')` calls it,
+ * after the wasm backend is imported).
  * @example
  * ```ts
  * registerWasmKernels(); await tf.setBackend('wasm');
  * ```
  */
 export function registerWasmKernels(): void {
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) {
-    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc });
+  for (const [kernelName, kernelFunc] of MISSING) {
+    if (tf.getKernel(kernelName, 'wasm') === undefined) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   }
-  if (tf.getKernel('UnsortedSegmentSum', 'wasm') === undefined) {
-    tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc });
+  for (const [kernelName, kernelFunc] of REPLACED) {
+    const current = tf.getKernel(kernelName, 'wasm');
+    if (current?.kernelFunc === kernelFunc) continue;
+    if (current !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
+  for (const [kernelName, depthwise] of SAME_PADDED) {
+    const current = tf.getKernel(kernelName, 'wasm');
+    if (current === undefined || paddingWrappers.has(current.kernelFunc)) continue;
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ ...current, kernelFunc: withExplicitPadding(current.kernelFunc, depthwise) });
   }
 }
