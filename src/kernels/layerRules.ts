@@ -10,6 +10,7 @@ import { convolutionRule } from './rules/convolution.js';
 import { denseRule } from './rules/dense.js';
 import { embeddingRule } from './rules/embedding.js';
 import { layerNormalizationRule } from './rules/layerNormalization.js';
+import { separableConvolutionRule } from './rules/separableConvolution.js';
 
 const rules = new Map<string, LayerRule>([
   ['Dense', denseRule],
@@ -17,6 +18,7 @@ const rules = new Map<string, LayerRule>([
   ['Conv1D', convolutionRule],
   ['Embedding', embeddingRule],
   ['LayerNormalization', layerNormalizationRule],
+  ['SeparableConv2D', separableConvolutionRule],
 ]);
 
 /**
