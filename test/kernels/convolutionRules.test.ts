@@ -1,5 +1,5 @@
 /**
- * Fast per-example rules for DepthwiseConv2D and SeparableConv2D against a per-example brute-force
+ * Fast per-example rules for DepthwiseConv2D, SeparableConv2D and Conv2DTranspose against a per-example brute-force
  * tf.variableGrads loop: random geometries (kernel sizes, strides, 'same'/'valid', depthMultiplier,
  * useBias off, activations, the layer below or above other weighted layers), flat and per-layer
  * clipping; their registration; refusals (channelsFirst, dilated SeparableConv2D); no tensor leaks;
@@ -12,16 +12,18 @@ import { clippedGradients } from '../../src/kernels/clippedGradients.js';
 import { registerLayerRule, registeredRule, supportedLayerClasses } from '../../src/kernels/layerRules.js';
 import { depthwiseConvolutionRule } from '../../src/kernels/rules/depthwiseConvolution.js';
 import { separableConvolutionRule } from '../../src/kernels/rules/separableConvolution.js';
+import { transposedConvolutionRule } from '../../src/kernels/rules/transposedConvolution.js';
 import { makePrivate } from '../../src/makePrivate.js';
 import { bruteForce, disposeClipped, expectAgreement, layerOfWeight, type BruteForce } from './_bruteForce.js';
 import type { ClippedGradients } from '../../src/kernels/clippedGradients.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  // DepthwiseConv2D is not in the default registry yet: adding it changes the supported list that
-  // clippedGradients.test.ts matches literally, so it is registered here through the public API
-  // until that test follows.
+  // DepthwiseConv2D and Conv2DTranspose are not in the default registry yet: adding them changes the
+  // supported list that clippedGradients.test.ts matches literally, so they are registered here
+  // through the public API until that test follows.
   if (registeredRule('DepthwiseConv2D') === undefined) registerLayerRule('DepthwiseConv2D', depthwiseConvolutionRule);
+  if (registeredRule('Conv2DTranspose') === undefined) registerLayerRule('Conv2DTranspose', transposedConvolutionRule);
 });
 
 const init = (seed: number) => tf.initializers.glorotNormal({ seed });
@@ -203,14 +205,63 @@ describe('SeparableConv2D rule', () => {
   });
 });
 
-describe('depthwise and separable models in training', () => {
+function transposeModel(g: Geometry, seed: number, filters: number, extra: Record<string, unknown> = {}): tf.Sequential {
+  const layer = tf.layers.conv2dTranspose({
+    filters,
+    kernelSize: g.kernelSize,
+    strides: g.strides,
+    padding: g.padding,
+    useBias: g.useBias,
+    activation: g.activation,
+    kernelInitializer: init(seed),
+    biasInitializer: biasInit(seed + 1),
+    ...(g.convBelow ? {} : { inputShape: [...g.size, g.channels] }),
+    ...extra,
+  });
+  return model(layer, g, seed);
+}
+
+/** Transposed-convolution geometries: strides above, equal to and below the kernel size, 'valid' with k < s. */
+const transposeGeometries: Geometry[] = [
+  ...geometries,
+  { size: [3, 4], channels: 2, kernelSize: 2, strides: 3, padding: 'valid', depthMultiplier: 1, useBias: true, activation: 'tanh', convBelow: true, batch: 4 },
+  { size: [3, 3], channels: 3, kernelSize: [3, 2], strides: [2, 2], padding: 'valid', depthMultiplier: 1, useBias: true, activation: 'relu', convBelow: false, batch: 5 },
+];
+
+describe('Conv2DTranspose rule', () => {
+  it('is listed by supportedLayerClasses() and looked up once registered', () => {
+    expect(supportedLayerClasses()).toContain('Conv2DTranspose');
+    expect(registeredRule('Conv2DTranspose')).toBe(transposedConvolutionRule);
+  });
+
+  it.each(transposeGeometries.map((g, i) => [i, g] as const))('geometry %i: norms and clipped sums equal the brute force to 1e-4 (flat and per-layer)', (i, g) => {
+    const m = transposeModel(g, 10 * i + 2, 1 + (i % 3));
+    const [x, y] = data(g, 10 * i + 4);
+    agree('Conv2DTranspose', m, x, y);
+    tf.dispose([x, y]);
+    m.dispose();
+  });
+
+  it('refuses channelsFirst with UNSUPPORTED_LAYER', () => {
+    const m = tf.sequential({
+      layers: [tf.layers.conv2dTranspose({ filters: 2, kernelSize: 2, dataFormat: 'channelsFirst', inputShape: [2, 4, 4] }), tf.layers.flatten(), tf.layers.dense({ units: 3 })],
+    });
+    expect(() => clippedGradients(m, tf.zeros([2, 2, 4, 4]), tf.zeros([2, 3]), { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(
+      expect.objectContaining({ code: 'UNSUPPORTED_LAYER', message: expect.stringMatching(/channelsFirst/) }),
+    );
+    m.dispose();
+  });
+});
+
+describe('depthwise, separable and transposed models in training', () => {
   const g = geometries[2];
-  /** DepthwiseConv2D → SeparableConv2D → flatten → dense softmax. */
+  /** DepthwiseConv2D → SeparableConv2D → Conv2DTranspose → flatten → dense softmax. */
   const build = (seed: number) =>
     tf.sequential({
       layers: [
         tf.layers.depthwiseConv2d({ kernelSize: 2, padding: 'same', depthMultiplier: 2, inputShape: [...g.size, g.channels], depthwiseInitializer: init(seed), activation: 'relu' }),
         tf.layers.separableConv2d({ filters: 3, kernelSize: 3, strides: [2, 1], padding: 'same', depthwiseInitializer: init(seed + 1), pointwiseInitializer: init(seed + 2), activation: 'tanh' }),
+        tf.layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'valid', kernelInitializer: init(seed + 4), activation: 'tanh' }),
         tf.layers.flatten(),
         tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(seed + 3) }),
       ],
@@ -221,7 +272,7 @@ describe('depthwise and separable models in training', () => {
     const [x, y] = data(g, 63);
     const run = () => {
       disposeClipped(clippedGradients(m, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 0.5 }));
-      disposeClipped(clippedGradients(m, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: [0.5, 0.5, 0.5], clipping: 'per-layer' }));
+      disposeClipped(clippedGradients(m, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: [0.5, 0.5, 0.5, 0.5], clipping: 'per-layer' }));
     };
     run();
     const before = tf.memory().numTensors;
