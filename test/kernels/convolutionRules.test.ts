@@ -1,8 +1,8 @@
 /**
- * Fast per-example rules for DepthwiseConv2D, SeparableConv2D and Conv2DTranspose against a per-example brute-force
+ * Fast per-example rules for DepthwiseConv2D, SeparableConv2D, Conv2DTranspose and Conv3D against a per-example brute-force
  * tf.variableGrads loop: random geometries (kernel sizes, strides, 'same'/'valid', depthMultiplier,
  * useBias off, activations, the layer below or above other weighted layers), flat and per-layer
- * clipping; their registration; refusals (channelsFirst, dilated SeparableConv2D); no tensor leaks;
+ * clipping; their registration; refusals (channelsFirst, dilated SeparableConv2D and Conv3D); no tensor leaks;
  * a σ = 0 step decreases the loss. cpu backend (the wasm backward kernels are tested in
  * wasmConvKernels.test.ts).
  */
@@ -13,17 +13,19 @@ import { registerLayerRule, registeredRule, supportedLayerClasses } from '../../
 import { depthwiseConvolutionRule } from '../../src/kernels/rules/depthwiseConvolution.js';
 import { separableConvolutionRule } from '../../src/kernels/rules/separableConvolution.js';
 import { transposedConvolutionRule } from '../../src/kernels/rules/transposedConvolution.js';
+import { convolution3dRule } from '../../src/kernels/rules/convolution3d.js';
 import { makePrivate } from '../../src/makePrivate.js';
 import { bruteForce, disposeClipped, expectAgreement, layerOfWeight, type BruteForce } from './_bruteForce.js';
 import type { ClippedGradients } from '../../src/kernels/clippedGradients.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  // DepthwiseConv2D and Conv2DTranspose are not in the default registry yet: adding them changes the
+  // DepthwiseConv2D, Conv2DTranspose and Conv3D are not in the default registry yet: adding them changes the
   // supported list that clippedGradients.test.ts matches literally, so they are registered here
   // through the public API until that test follows.
   if (registeredRule('DepthwiseConv2D') === undefined) registerLayerRule('DepthwiseConv2D', depthwiseConvolutionRule);
   if (registeredRule('Conv2DTranspose') === undefined) registerLayerRule('Conv2DTranspose', transposedConvolutionRule);
+  if (registeredRule('Conv3D') === undefined) registerLayerRule('Conv3D', convolution3dRule);
 });
 
 const init = (seed: number) => tf.initializers.glorotNormal({ seed });
@@ -249,6 +251,97 @@ describe('Conv2DTranspose rule', () => {
     expect(() => clippedGradients(m, tf.zeros([2, 2, 4, 4]), tf.zeros([2, 3]), { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(
       expect.objectContaining({ code: 'UNSUPPORTED_LAYER', message: expect.stringMatching(/channelsFirst/) }),
     );
+    m.dispose();
+  });
+});
+
+interface Geometry3d {
+  readonly size: [number, number, number];
+  readonly channels: number;
+  readonly kernelSize: number | [number, number, number];
+  readonly strides: number | [number, number, number];
+  readonly padding: 'same' | 'valid';
+  readonly filters: number;
+  readonly useBias: boolean;
+  readonly activation: 'linear' | 'relu' | 'tanh';
+  readonly convBelow: boolean;
+  readonly batch: number;
+}
+
+const geometries3d: Geometry3d[] = [
+  { size: [3, 4, 4], channels: 2, kernelSize: 2, strides: 1, padding: 'valid', filters: 2, useBias: true, activation: 'linear', convBelow: false, batch: 4 },
+  { size: [4, 3, 5], channels: 1, kernelSize: [3, 2, 2], strides: [1, 2, 2], padding: 'same', filters: 3, useBias: false, activation: 'tanh', convBelow: false, batch: 5 },
+  { size: [4, 4, 3], channels: 2, kernelSize: [2, 3, 1], strides: 2, padding: 'same', filters: 1, useBias: true, activation: 'relu', convBelow: true, batch: 3 },
+  { size: [5, 4, 4], channels: 3, kernelSize: 2, strides: [2, 1, 3], padding: 'valid', filters: 2, useBias: true, activation: 'tanh', convBelow: true, batch: 2 },
+];
+
+describe('Conv3D rule', () => {
+  it('is listed by supportedLayerClasses() and looked up once registered', () => {
+    expect(supportedLayerClasses()).toContain('Conv3D');
+    expect(registeredRule('Conv3D')).toBe(convolution3dRule);
+  });
+
+  it.each(geometries3d.map((g, i) => [i, g] as const))('geometry %i: norms and clipped sums equal the brute force to 1e-4 (flat and per-layer)', (i, g) => {
+    const seed = 10 * i + 6;
+    const m = tf.sequential();
+    const input = { inputShape: [...g.size, g.channels] };
+    if (g.convBelow) m.add(tf.layers.conv3d({ filters: g.channels, kernelSize: 1, activation: 'tanh', ...input, kernelInitializer: init(seed + 7) }));
+    m.add(
+      tf.layers.conv3d({
+        filters: g.filters,
+        kernelSize: g.kernelSize,
+        strides: g.strides,
+        padding: g.padding,
+        useBias: g.useBias,
+        activation: g.activation,
+        kernelInitializer: init(seed),
+        biasInitializer: biasInit(seed + 1),
+        ...(g.convBelow ? {} : input),
+      }),
+    );
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(seed + 9), biasInitializer: biasInit(seed + 10) }));
+    const x = tf.randomNormal([g.batch, ...g.size, g.channels], 0, 1.5, 'float32', seed + 2);
+    const y = tf.oneHot(tf.randomUniformInt([g.batch], 0, 3, seed + 3), 3);
+    agree('Conv3D', m, x, y);
+    tf.dispose([x, y]);
+    m.dispose();
+  });
+
+  it('refuses a dilated Conv3D and channelsFirst with UNSUPPORTED_LAYER, naming the layer', () => {
+    const dilated = tf.sequential({ layers: [tf.layers.conv3d({ name: 'c3Dilated', filters: 2, kernelSize: 2, dilationRate: 2, inputShape: [5, 5, 5, 1] }), tf.layers.flatten()] });
+    expect(() => clippedGradients(dilated, tf.zeros([2, 5, 5, 5, 1]), tf.zeros([2, 54]), { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(
+      expect.objectContaining({ code: 'UNSUPPORTED_LAYER', message: expect.stringMatching(/c3Dilated.*dilationRate 2×2×2/) }),
+    );
+    const first = tf.sequential({ layers: [tf.layers.conv3d({ filters: 2, kernelSize: 2, dataFormat: 'channelsFirst', inputShape: [1, 3, 3, 3] }), tf.layers.flatten()] });
+    expect(() => clippedGradients(first, tf.zeros([2, 1, 3, 3, 3]), tf.zeros([2, 16]), { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(
+      expect.objectContaining({ code: 'UNSUPPORTED_LAYER', message: expect.stringMatching(/channelsFirst/) }),
+    );
+    dilated.dispose();
+    first.dispose();
+  });
+
+  it('leaks no tensors over repeated clippedGradients calls and a σ = 0 step decreases the loss', () => {
+    const m = tf.sequential({
+      layers: [
+        tf.layers.conv3d({ filters: 2, kernelSize: 2, padding: 'same', activation: 'relu', inputShape: [3, 4, 4, 1], kernelInitializer: init(81) }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(82) }),
+      ],
+    });
+    const x = tf.randomNormal([8, 3, 4, 4, 1], 0, 1, 'float32', 83);
+    const y = tf.oneHot(tf.randomUniformInt([8], 0, 3, 84), 3);
+    const run = () => disposeClipped(clippedGradients(m, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 0.5 }));
+    run();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 10; i++) run();
+    expect(tf.memory().numTensors).toBe(before);
+    const lossOf = () => tf.tidy(() => tf.metrics.categoricalCrossentropy(y, m.predict(x) as tf.Tensor).mean().dataSync()[0]);
+    const priv = makePrivate({ model: m, optimizer: tf.train.sgd(0.2), loss: 'categoricalCrossentropy', maxGradNorm: 1, noiseMultiplier: 0, sampleRate: 0.5, datasetSize: 16 });
+    const start = lossOf();
+    for (let i = 0; i < 3; i++) priv.step(x, y);
+    expect(lossOf()).toBeLessThan(start);
+    tf.dispose([x, y]);
     m.dispose();
   });
 });
