@@ -7,10 +7,13 @@
 import { PrivkitError } from '../../accountant/index.js';
 import type { AnyLayer, LayerRule } from './rules/LayerRule.js';
 import { convolutionRule } from './rules/convolution.js';
+import { convolution3dRule } from './rules/convolution3d.js';
 import { denseRule } from './rules/dense.js';
+import { depthwiseConvolutionRule } from './rules/depthwiseConvolution.js';
 import { embeddingRule } from './rules/embedding.js';
 import { layerNormalizationRule } from './rules/layerNormalization.js';
 import { separableConvolutionRule } from './rules/separableConvolution.js';
+import { transposedConvolutionRule } from './rules/transposedConvolution.js';
 
 const rules = new Map<string, LayerRule>([
   ['Dense', denseRule],
@@ -19,6 +22,9 @@ const rules = new Map<string, LayerRule>([
   ['Embedding', embeddingRule],
   ['LayerNormalization', layerNormalizationRule],
   ['SeparableConv2D', separableConvolutionRule],
+  ['DepthwiseConv2D', depthwiseConvolutionRule],
+  ['Conv2DTranspose', transposedConvolutionRule],
+  ['Conv3D', convolution3dRule],
 ]);
 
 /**

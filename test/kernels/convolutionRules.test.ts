@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clippedGradients } from '../../src/kernels/clippedGradients.js';
-import { registerLayerRule, registeredRule, supportedLayerClasses } from '../../src/kernels/layerRules.js';
+import { registeredRule, supportedLayerClasses } from '../../src/kernels/layerRules.js';
 import { depthwiseConvolutionRule } from '../../src/kernels/rules/depthwiseConvolution.js';
 import { separableConvolutionRule } from '../../src/kernels/rules/separableConvolution.js';
 import { transposedConvolutionRule } from '../../src/kernels/rules/transposedConvolution.js';
@@ -20,12 +20,10 @@ import type { ClippedGradients } from '../../src/kernels/clippedGradients.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  // DepthwiseConv2D, Conv2DTranspose and Conv3D are not in the default registry yet: adding them changes the
-  // supported list that clippedGradients.test.ts matches literally, so they are registered here
-  // through the public API until that test follows.
-  if (registeredRule('DepthwiseConv2D') === undefined) registerLayerRule('DepthwiseConv2D', depthwiseConvolutionRule);
-  if (registeredRule('Conv2DTranspose') === undefined) registerLayerRule('Conv2DTranspose', transposedConvolutionRule);
-  if (registeredRule('Conv3D') === undefined) registerLayerRule('Conv3D', convolution3dRule);
+  // The four rules are built in: the default registry holds them (no registration here).
+  for (const [name, rule] of [['DepthwiseConv2D', depthwiseConvolutionRule], ['SeparableConv2D', separableConvolutionRule], ['Conv2DTranspose', transposedConvolutionRule], ['Conv3D', convolution3dRule]] as const) {
+    expect(registeredRule(name)).toBe(rule);
+  }
 });
 
 const init = (seed: number) => tf.initializers.glorotNormal({ seed });
