@@ -2,7 +2,8 @@
  * The convolution kernels on wasm against the cpu backend's (random geometry: strides, 'same'/'valid',
  * kernel sizes, channel multipliers): privkit's DepthwiseConv2dNativeBackpropFilter/Input (missing in
  * tfjs-backend-wasm 4.22; with dilations, against cpu's kernels on the zero-inserted filter, since
- * cpu's loops assume dilation 1), its Conv3DBackpropFilterV2/InputV2 (wasm's are wrong), the 2-D
+ * cpu's loops assume dilation 1), its Conv3DBackpropFilterV2/InputV2 (wasm's are wrong; cpu's
+ * kernel on copied data, and the composition of wasm kernels used without a cpu backend), the 2-D
  * convolutions with 'same' padding (wasm's return zeros in many geometries), wasm's own
  * Conv2DBackpropInput and Conv3D; then two epochs of a plain tfjs `fit` of a DepthwiseConv2D,
  * SeparableConv2D, Conv2DTranspose and Conv3D model on wasm end on cpu's weights. No tensor is left.
@@ -11,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/useBackend.js';
+import { composedConv3DBackpropFilterV2, composedConv3DBackpropInputV2 } from '../../src/kernels/wasm/conv3dBackprop.js';
 import { registerWasmKernels } from '../../src/kernels/wasm/registerWasmKernels.js';
 import { maxRelDiff, on } from './_wasmCompare.js';
 
@@ -187,6 +189,45 @@ describe('wasm convolution training kernels', () => {
       ['Conv2DBackpropInput', 'Conv2DTranspose dx (Conv2D)', 'Conv2DTranspose dW (Conv2DBackpropFilter)', 'Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2'].forEach((name, i) =>
         expect(record(name, maxRelDiff(wasm[i], cpu[i])), `${name} ${JSON.stringify(c)}`).toBeLessThan(1e-5),
       );
+    }
+  });
+
+  it('the Conv3D gradients composed from wasm kernels (where no cpu backend is registered) equal cpu', async () => {
+    const cases = fc.sample(
+      fc.record({ batch: fc.integer({ min: 1, max: 2 }), n: fc.integer({ min: 3, max: 6 }), cin: fc.integer({ min: 1, max: 3 }), cout: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 3 }), s: fc.integer({ min: 1, max: 3 }), pad: fc.constantFrom<'same' | 'valid'>('same', 'valid') }),
+      { seed: 37, numRuns: 12 },
+    );
+    for (const c of cases) {
+      const inputs = () => {
+        const x = tf.randomNormal([c.batch, c.n, c.n + 1, c.n, c.cin], 0, 1, 'float32', 7) as tf.Tensor5D;
+        const f = tf.randomNormal([c.k, c.k, c.k, c.cin, c.cout], 0, 1, 'float32', 8) as tf.Tensor5D;
+        return { x, f, dy: tf.randomNormal(tf.conv3d(x, f, c.s, c.pad).shape, 0, 1, 'float32', 9) };
+      };
+      const wasm = await on('wasm', () => {
+        const before = tf.memory().numTensors;
+        const out = read(
+          tf.tidy(() => {
+            const { x, f, dy } = inputs();
+            const backend = tf.backend();
+            const dw = composedConv3DBackpropFilterV2({ inputs: { x, dy }, backend, attrs: { strides: c.s, pad: c.pad, filterShape: f.shape } });
+            const dx = composedConv3DBackpropInputV2({ inputs: { dy, filter: f }, backend, attrs: { strides: c.s, pad: c.pad, inputShape: x.shape } });
+            return [tf.engine().makeTensorFromTensorInfo(dw), tf.engine().makeTensorFromTensorInfo(dx)];
+          }),
+        );
+        expect(tf.memory().numTensors).toBe(before);
+        return out;
+      });
+      const cpu = await on('cpu', () =>
+        read(
+          tf.tidy(() => {
+            const { x, f, dy } = inputs();
+            const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv3d(a as tf.Tensor5D, b as tf.Tensor5D, c.s, c.pad), dy)))([x, f]);
+            return [dw, dx];
+          }),
+        ),
+      );
+      expect(record('Conv3DBackpropFilterV2 (composed)', maxRelDiff(wasm[0], cpu[0])), JSON.stringify(c)).toBeLessThan(1e-5);
+      expect(record('Conv3DBackpropInputV2 (composed)', maxRelDiff(wasm[1], cpu[1])), JSON.stringify(c)).toBeLessThan(1e-5);
     }
   });
 
