@@ -163,7 +163,7 @@ async function startWasm(paths: WasmPaths | undefined): Promise<boolean> {
         return false;
       }
     }
-    registerWasmKernels(); // the training kernels wasm lacks (Conv2DBackpropFilter, UnsortedSegmentSum)
+    registerWasmKernels(); // the training kernels wasm lacks or gets wrong (src/kernels/wasm/registerWasmKernels.ts)
     return activate('wasm');
   });
 }
