@@ -10,19 +10,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../../accountant/index.js';
 import type { AnyLayer, LayerRule } from './LayerRule.js';
+import type { ConvolutionGeometryInternals, LayerWeight } from './layerInternals.js';
 import { positionwiseClippedSum, positionwiseNormsSquared } from './positionwiseLinear.js';
 
-interface ConvInternals {
-  kernel: { read(): tf.Tensor };
-  bias: { read(): tf.Tensor } | null;
-  useBias: boolean;
-  activation: { apply(x: tf.Tensor): tf.Tensor };
+interface ConvInternals extends ConvolutionGeometryInternals {
+  kernel: LayerWeight;
   filters: number;
-  kernelSize: number[];
-  strides: number[];
   dilationRate: number[];
   padding: 'valid' | 'same' | 'causal';
-  dataFormat: string;
   rank: number;
 }
 

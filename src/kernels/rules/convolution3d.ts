@@ -15,20 +15,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../../accountant/index.js';
 import type { AnyLayer, LayerRule } from './LayerRule.js';
+import type { ConvolutionGeometryInternals, LayerWeight } from './layerInternals.js';
 import { outputLength } from './depthwiseConvolution.js';
 import { positionwiseClippedSum, positionwiseNormsSquared } from './positionwiseLinear.js';
 
-interface Conv3dInternals {
-  kernel: { read(): tf.Tensor };
-  bias: { read(): tf.Tensor } | null;
-  useBias: boolean;
-  activation: { apply(x: tf.Tensor): tf.Tensor };
+interface Conv3dInternals extends ConvolutionGeometryInternals {
+  kernel: LayerWeight;
   filters: number;
-  kernelSize: number[];
-  strides: number[];
   dilationRate: number[];
-  padding: string;
-  dataFormat: string;
 }
 
 interface Geometry3d {

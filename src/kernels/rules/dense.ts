@@ -5,13 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AnyLayer, LayerRule } from './LayerRule.js';
+import type { BiasActivationInternals, LayerWeight } from './layerInternals.js';
 import { positionwiseClippedSum, positionwiseNormsSquared } from './positionwiseLinear.js';
 
-interface DenseInternals {
-  kernel: { read(): tf.Tensor };
-  bias: { read(): tf.Tensor } | null;
-  useBias: boolean;
-  activation: { apply(x: tf.Tensor): tf.Tensor };
+interface DenseInternals extends BiasActivationInternals {
+  kernel: LayerWeight;
   units: number;
 }
 

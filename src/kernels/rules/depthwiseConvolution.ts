@@ -21,16 +21,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../../accountant/index.js';
 import type { AnyLayer, LayerRule } from './LayerRule.js';
+import type { ConvolutionGeometryInternals, LayerWeight } from './layerInternals.js';
 
-interface DepthwiseInternals {
-  depthwiseKernel: { read(): tf.Tensor };
-  bias: { read(): tf.Tensor } | null;
-  useBias: boolean;
-  activation: { apply(x: tf.Tensor): tf.Tensor };
-  kernelSize: number[];
-  strides: number[];
-  padding: string;
-  dataFormat: string;
+interface DepthwiseInternals extends ConvolutionGeometryInternals {
+  depthwiseKernel: LayerWeight;
 }
 
 /** A depthwise geometry: kernel, strides and padding (dilation 1). */

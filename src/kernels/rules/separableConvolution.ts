@@ -17,21 +17,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../../accountant/index.js';
 import type { AnyLayer, LayerRule } from './LayerRule.js';
+import type { ConvolutionGeometryInternals, LayerWeight } from './layerInternals.js';
 import { depthwiseKernelClippedSum, depthwiseKernelNormsSquared, depthwisePatches, outputLength, type DepthwiseGeometry } from './depthwiseConvolution.js';
 import { positionwiseClippedSum, positionwiseNormsSquared } from './positionwiseLinear.js';
 
-interface SeparableInternals {
-  depthwiseKernel: { read(): tf.Tensor };
-  pointwiseKernel: { read(): tf.Tensor };
-  bias: { read(): tf.Tensor } | null;
-  useBias: boolean;
-  activation: { apply(x: tf.Tensor): tf.Tensor };
+interface SeparableInternals extends ConvolutionGeometryInternals {
+  depthwiseKernel: LayerWeight;
+  pointwiseKernel: LayerWeight;
   filters: number;
-  kernelSize: number[];
-  strides: number[];
   dilationRate: number[];
-  padding: string;
-  dataFormat: string;
 }
 
 function internals(layer: AnyLayer): SeparableInternals {

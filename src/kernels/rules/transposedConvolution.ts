@@ -19,19 +19,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../../accountant/index.js';
 import type { AnyLayer, LayerRule } from './LayerRule.js';
+import type { ConvolutionGeometryInternals, LayerWeight } from './layerInternals.js';
 import { depthwisePatches, type DepthwiseGeometry } from './depthwiseConvolution.js';
 import { positionwiseClippedSum, positionwiseNormsSquared } from './positionwiseLinear.js';
 
-interface TransposeInternals {
-  kernel: { read(): tf.Tensor };
-  bias: { read(): tf.Tensor } | null;
-  useBias: boolean;
-  activation: { apply(x: tf.Tensor): tf.Tensor };
+interface TransposeInternals extends ConvolutionGeometryInternals {
+  kernel: LayerWeight;
   filters: number;
-  kernelSize: number[];
-  strides: number[];
-  padding: string;
-  dataFormat: string;
 }
 
 function internals(layer: AnyLayer): TransposeInternals {
