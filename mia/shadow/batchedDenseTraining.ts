@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { perExampleLoss } from '../../src/index.js';
 import { buildShadowModel } from './buildShadowModel.js';
 import { checkContext, checkJobs, requireModel } from './_internals/checkShadowInputs.js';
+import { shadowLoss } from './_internals/shadowLoss.js';
 import { epochOrder, maskIndices } from './shadowBatches.js';
 import { shadowOptimizer, type ShadowJob, type ShadowTrainingContext } from './trainShadowModel.js';
 import { invalid, show } from '../../accountant/index.js';
@@ -144,7 +144,7 @@ export async function trainDenseBatch(ctx: ShadowTrainingContext, jobs: readonly
   const weightsOf = (model: tf.LayersModel, layer: number): tf.Variable[] => model.layers[layer].trainableWeights.map((w) => w.read() as tf.Variable);
   const vars = models.flatMap((model) => stages.flatMap((s) => (s.kind === 'dense' ? weightsOf(model, s.layer) : [])));
   const optimizer = shadowOptimizer(train);
-  const loss = perExampleLoss('sparseCategoricalCrossentropy');
+  const loss = shadowLoss(models[0]); // from logits for a logits-output architecture, as trainShadowModel
   const forward = (model: tf.LayersModel, xb: tf.Tensor): tf.Tensor => {
     let h = xb;
     let isData = true; // h is still the (untrained) input: no gradient needed with respect to it

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { makePrivate, perExampleLoss, registerWasmKernels } from '../../src/index.js';
+import { makePrivate, registerWasmKernels } from '../../src/index.js';
 import { buildShadowModel } from './buildShadowModel.js';
 import { checkContext, checkJob } from './_internals/checkShadowInputs.js';
+import { shadowLoss } from './_internals/shadowLoss.js';
 import { epochOrder, maskIndices } from './shadowBatches.js';
+import { outputKind } from './queryLogits.js';
 import type { ShadowTrainingOptions } from './ShadowTrainingOptions.js';
 
 /** One shadow model to train: its index, seed and IN mask. */
@@ -34,7 +36,8 @@ export function shadowOptimizer(train: ShadowTrainingOptions): tf.Optimizer {
  * Trains one shadow model, one after another's way (the reference path, and the only one for DP
  * shadows or architectures the batched trainer does not cover): non-private training takes the
  * epoch order of {@link epochOrder} in batches of `batchSize` and minimises the mean sparse
- * categorical cross-entropy (tfjs' definition, probabilities clipped to [1e-7, 1 − 1e-7]); DP
+ * categorical cross-entropy (tfjs' definition, probabilities clipped to [1e-7, 1 − 1e-7]; for a
+ * logits-output architecture, `outputKind` 'logits', the from-logits softmax cross-entropy); DP
  * training runs `makePrivate(...).fit` with Poisson sampling at rate batchSize / |IN|.
  * @param ctx - topology, data, recipe.
  * @param job - which shadow.
@@ -54,6 +57,9 @@ export async function trainShadowModel(ctx: ShadowTrainingContext, job: ShadowJo
   const model = await buildShadowModel(ctx.topology, job.seed);
   const optimizer = shadowOptimizer(train);
   const members = maskIndices(job.mask);
+  // From-logits cross-entropy for a logits-output architecture, tfjs' on probabilities otherwise.
+  const loss = shadowLoss(model);
+  const fromLogits = outputKind(model) === 'logits';
   try {
     const dp = train.dp ?? undefined;
     if (dp !== undefined) {
@@ -65,7 +71,7 @@ export async function trainShadowModel(ctx: ShadowTrainingContext, job: ShadowJo
         const priv = makePrivate({
           model,
           optimizer,
-          loss: 'sparseCategoricalCrossentropy',
+          loss: fromLogits ? loss : 'sparseCategoricalCrossentropy',
           maxGradNorm: dp.maxGradNorm,
           noiseMultiplier: dp.noiseMultiplier,
           sampleRate: Math.min(1, train.batchSize / members.length),
@@ -83,7 +89,6 @@ export async function trainShadowModel(ctx: ShadowTrainingContext, job: ShadowJo
       }
       return model;
     }
-    const loss = perExampleLoss('sparseCategoricalCrossentropy');
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     registerWasmKernels(); // tfjs' own gradients on wasm need Conv2DBackpropFilter / UnsortedSegmentSum
     for (let epoch = 0; epoch < train.epochs; epoch++) {
