@@ -221,9 +221,11 @@ function clipChecked(plan: ClippingPlan, x: tf.Tensor, y: tf.Tensor): ClippedGra
     for (const { layer, rule } of steps) {
       if (rule !== null) {
         // The activation is elementwise, so the output has z's shape (tfjs' own computeOutputShape is
-        // wrong for causal Conv1D).
-        shape = rule.preActivationShape(layer, shape);
-        probeShapes.push(shape);
+        // wrong for causal Conv1D) — unless the rule says otherwise (a recurrent layer returning its
+        // last state only).
+        const z = rule.preActivationShape(layer, shape);
+        probeShapes.push(z);
+        shape = rule.outputShape?.(layer, shape) ?? z;
       } else {
         const out = layer.computeOutputShape(shape.map((d, i) => (i === 0 ? null : d)) as tf.Shape) as (number | null)[];
         shape = [batch, ...(out.slice(1) as number[])];

@@ -13,6 +13,7 @@ import { depthwiseConvolutionRule } from './rules/depthwiseConvolution.js';
 import { embeddingRule } from './rules/embedding.js';
 import { layerNormalizationRule } from './rules/layerNormalization.js';
 import { separableConvolutionRule } from './rules/separableConvolution.js';
+import { simpleRnnRule } from './rules/simpleRnn.js';
 import { transposedConvolutionRule } from './rules/transposedConvolution.js';
 
 const rules = new Map<string, LayerRule>([
@@ -25,6 +26,7 @@ const rules = new Map<string, LayerRule>([
   ['DepthwiseConv2D', depthwiseConvolutionRule],
   ['Conv2DTranspose', transposedConvolutionRule],
   ['Conv3D', convolution3dRule],
+  ['SimpleRNN', simpleRnnRule],
 ]);
 
 /**
@@ -59,7 +61,8 @@ export function supportedLayerClasses(): string[] {
 
 /**
  * The rule for a layer: null for a layer that passes through (no trainable weights), else its rule.
- * @throws PrivkitError `UNSUPPORTED_LAYER` naming the layer and the supported list.
+ * @throws PrivkitError `UNSUPPORTED_LAYER` naming the layer and the supported list, or from the rule's
+ *   `check` (a configuration the rule cannot compute exactly).
  */
 export function ruleFor(layer: AnyLayer): LayerRule | null {
   const className = layer.getClassName();
@@ -79,5 +82,6 @@ export function ruleFor(layer: AnyLayer): LayerRule | null {
       { layer: layer.name, className, supported: supportedLayerClasses() },
     );
   }
+  rule.check?.(layer);
   return rule;
 }

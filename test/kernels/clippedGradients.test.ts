@@ -299,7 +299,7 @@ describe('clippedGradients vs a per-example brute-force loop', () => {
       expect.unreachable();
     } catch (e) {
       expect((e as PrivkitError).code).toBe('UNSUPPORTED_LAYER');
-      expect((e as Error).message).toMatch(/PReLU.*supported: Conv1D, Conv2D, Conv2DTranspose, Conv3D, Dense, DepthwiseConv2D, Embedding, LayerNormalization, SeparableConv2D/);
+      expect((e as Error).message).toMatch(/PReLU.*supported: Conv1D, Conv2D, Conv2DTranspose, Conv3D, Dense, DepthwiseConv2D, Embedding, LayerNormalization, SeparableConv2D, SimpleRNN/);
     }
     const dilated = tf.sequential({ layers: [tf.layers.conv1d({ filters: 2, kernelSize: 2, dilationRate: 2, inputShape: [6, 1] }), tf.layers.flatten()] });
     expect(() => clippedGradients(dilated, tf.zeros([2, 6, 1]), tf.zeros([2, 8]), { loss: 'meanSquaredError', maxGradNorm: 1 })).toThrowError(/dilationRate 2.*no gradient/);

@@ -18,8 +18,19 @@ export interface LayerRule {
   forward(layer: AnyLayer, input: tf.Tensor, probe: tf.Tensor | null): tf.Tensor;
   /** Shape of the pre-activation z for a given input shape. */
   preActivationShape(layer: AnyLayer, inputShape: number[]): number[];
+  /**
+   * Optional: the output's shape, where it is not z's (the activation is elementwise, so by default it
+   * is z's) — e.g. a recurrent layer with `returnSequences: false` has z at every step, output at the last.
+   */
+  outputShape?(layer: AnyLayer, inputShape: number[]): number[];
   /** Per-example squared L2 norms of the layer's weight gradients, summed over its weights: [B]. */
   normsSquared(layer: AnyLayer, a: tf.Tensor, g: tf.Tensor): tf.Tensor1D;
   /** Σ_i c_i·∇_θ L_i for each trainable weight, in the order of `layer.trainableWeights`. */
   clippedSum(layer: AnyLayer, a: tf.Tensor, g: tf.Tensor, c: tf.Tensor1D): tf.Tensor[];
+  /**
+   * Optional: throws PrivkitError `UNSUPPORTED_LAYER` for a configuration of the layer the rule cannot
+   * compute exactly. Called when the rule is looked up (plan time), so that the layer is refused at
+   * construction, or takes the per-example loop with `allowSlowLayers`.
+   */
+  check?(layer: AnyLayer): void;
 }
