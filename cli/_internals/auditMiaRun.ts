@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
+import type * as tf from '@tensorflow/tfjs';
 import { PrivkitError } from '../../accountant/index.js';
 import {
   auditFromLogits,
@@ -75,6 +76,35 @@ function population(source: Extract<AuditMiaSettings['source'], { model: string 
 }
 
 /**
+ * The population with its examples in the shape the model takes. Examples are row-major, so when a
+ * model's input (all dimensions known) holds as many values per example as the data, only
+ * `exampleShape` changes: a CSV's 784 feature columns become [28, 28, 1] for a CNN, an image dataset's
+ * [28, 28, 1] becomes [784] for a model taking flat vectors. Anything else is left for
+ * `checkModelMatchesData` to refuse, except a CSV whose column count cannot fill a multi-dimensional
+ * input, refused here naming both sizes.
+ * @throws PrivkitError `BAD_DATA_FILE` naming --data, its feature-column count, the model's input
+ *   shape and its size.
+ */
+function shapedForModel(data: MembershipData, model: tf.LayersModel, dataSpec: string): MembershipData {
+  if (model.inputs.length !== 1) return data;
+  const takes = model.inputs[0].shape.slice(1);
+  if (!takes.every((d): d is number => d !== null && d > 0)) return data;
+  const have = data.exampleShape;
+  if (takes.length === have.length && takes.every((d, i) => d === have[i])) return data;
+  const size = takes.reduce((a, d) => a * d, 1);
+  const per = have.reduce((a, d) => a * d, 1);
+  if (size === per) return { ...data, exampleShape: takes };
+  if (!dataSpec.startsWith('dataset:') && have.length === 1 && takes.length > 1) {
+    throw new PrivkitError(
+      'BAD_DATA_FILE',
+      `${dataSpec}: rows have ${per} feature columns, but the model takes examples shaped [${takes.join(', ')}] (${size} values each); the columns must number exactly ${size}.`,
+      { path: dataSpec },
+    );
+  }
+  return data;
+}
+
+/**
  * The members inside the population: with `--population-size N`, a members file written for all of
  * `--data` (train's members.txt) also lists rows in [N, rows of --data); those are outside the audit
  * and dropped. Anything else (beyond the data, not an integer) stays, for membershipMask to refuse.
@@ -136,10 +166,17 @@ async function auditRun(settings: AuditMiaSettings, io: CliIo): Promise<AuditMia
   } else {
     quietTfjs();
     const backend = await useBackend(settings.backend);
-    const { data, rows } = population(source);
-    const members = membersIn(readMembersFile(settings.members, { name: '--members' }), data.y.length, rows);
-    membershipMask(members, data.y.length);
+    const { data: rowData, rows } = population(source);
+    const members = membersIn(readMembersFile(settings.members, { name: '--members' }), rowData.y.length, rows);
+    membershipMask(members, rowData.y.length);
     const targetModel = await loadModel(source.model);
+    let data: MembershipData;
+    try {
+      data = shapedForModel(rowData, targetModel, source.data);
+    } catch (e) {
+      targetModel.dispose();
+      throw e;
+    }
     const total = source.shard === undefined ? source.shadowModels : Math.ceil((source.shadowModels - source.shard.index) / source.shard.count);
     const progress = shadowProgress(io, total, 'shadow models');
     const runner = fileShadowRunner({
