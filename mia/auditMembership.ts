@@ -147,7 +147,8 @@ export function membershipMask(members: ArrayLike<number>, numExamples: number):
 
 /**
  * Checks that a model takes the data's examples and outputs one score per class (softmax or logits;
- * shadows are trained with sparse categorical cross-entropy, so one-unit sigmoid models are refused).
+ * shadows are trained with sparse categorical cross-entropy, from logits for a logits-output model,
+ * so one-unit sigmoid models are refused).
  * @param model - the target.
  * @param data - the population (its `exampleShape` and `numClasses` are read).
  * @throws PrivkitError `INVALID_ARGUMENT` naming both shapes; or naming `model` or `data` when either is

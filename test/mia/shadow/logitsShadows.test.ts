@@ -103,6 +103,22 @@ describe('shadows of a logits-output model', () => {
     ctx.dispose();
   });
 
+  it('take the same gradient in the DP path (σ = 0, a clip bound no gradient reaches, every example sampled)', async () => {
+    // sampleRate = batchSize / |IN| capped at 1 ⇒ Poisson sampling keeps every IN example; with σ = 0 and
+    // C far above any per-example gradient norm the DP step is the plain mean gradient.
+    const dpTrain: ShadowTrainingOptions = { ...train, dp: { noiseMultiplier: 0, maxGradNorm: 1e6 } };
+    const ctx = contextFor(data, topo, dpTrain);
+    const init = await buildShadowModel(topo, jobs[0].seed);
+    const w0 = weightsOf(init);
+    init.dispose();
+    const model = await trainShadowModel(ctx, jobs[0]);
+    const w1 = weightsOf(model);
+    model.dispose();
+    ctx.dispose();
+    const ref = await referenceGradient(topo, jobs[0]);
+    expect(maxRelErr(stepGradient(w0, w1, train.learningRate), ref)).toBeLessThan(1e-3);
+  });
+
   it('reach the held-out accuracy of the same architecture with a softmax head', async () => {
     // Same seeds ⇒ same initial weights and batches; softmax + cross-entropy on probabilities and
     // logSoftmax cross-entropy on logits have the same gradient (softmax(z) − onehot) until a
