@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { perExampleLoss, type LossSpec } from '../../src/kernels/perExampleLoss.js';
 import type { ClippedGradients } from '../../src/kernels/clippedGradients.js';
+import { makePrivate } from '../../src/makePrivate.js';
 
 export interface BruteForceOptions {
   readonly loss: LossSpec;
@@ -118,4 +119,21 @@ export function distance(a: readonly tf.Tensor[], b: readonly tf.Tensor[]): numb
     u.forEach((z, k) => (sq += (z - v[k]) ** 2));
   });
   return Math.sqrt(sq);
+}
+
+/** `run` once (warm-up), then `repeats` times: the live tensor count must not change. */
+export function expectNoLeak(run: () => void, repeats: number): void {
+  run();
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < repeats; i++) run();
+  expect(tf.memory().numTensors).toBe(before);
+}
+
+/** Three DP-SGD steps at σ = 0 (SGD, lr 0.2, C = 1, categorical cross-entropy) lower the loss on (x, y). */
+export function expectDpStepsLearn(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): void {
+  const lossOf = () => tf.tidy(() => tf.metrics.categoricalCrossentropy(y, model.predict(x) as tf.Tensor).mean().dataSync()[0]);
+  const priv = makePrivate({ model, optimizer: tf.train.sgd(0.2), loss: 'categoricalCrossentropy', maxGradNorm: 1, noiseMultiplier: 0, sampleRate: 0.5, datasetSize: 16 });
+  const start = lossOf();
+  for (let i = 0; i < 3; i++) priv.step(x, y);
+  expect(lossOf()).toBeLessThan(start);
 }

@@ -14,8 +14,7 @@ import { depthwiseConvolutionRule } from '../../src/kernels/rules/depthwiseConvo
 import { separableConvolutionRule } from '../../src/kernels/rules/separableConvolution.js';
 import { transposedConvolutionRule } from '../../src/kernels/rules/transposedConvolution.js';
 import { convolution3dRule } from '../../src/kernels/rules/convolution3d.js';
-import { makePrivate } from '../../src/makePrivate.js';
-import { bruteForce, disposeClipped, expectAgreement, layerOfWeight, type BruteForce } from './_bruteForce.js';
+import { bruteForce, disposeClipped, expectAgreement, expectDpStepsLearn, expectNoLeak, layerOfWeight, type BruteForce } from './_bruteForce.js';
 import type { ClippedGradients } from '../../src/kernels/clippedGradients.js';
 
 beforeAll(async () => {
@@ -330,15 +329,8 @@ describe('Conv3D rule', () => {
     const x = tf.randomNormal([8, 3, 4, 4, 1], 0, 1, 'float32', 83);
     const y = tf.oneHot(tf.randomUniformInt([8], 0, 3, 84), 3);
     const run = () => disposeClipped(clippedGradients(m, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 0.5 }));
-    run();
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 10; i++) run();
-    expect(tf.memory().numTensors).toBe(before);
-    const lossOf = () => tf.tidy(() => tf.metrics.categoricalCrossentropy(y, m.predict(x) as tf.Tensor).mean().dataSync()[0]);
-    const priv = makePrivate({ model: m, optimizer: tf.train.sgd(0.2), loss: 'categoricalCrossentropy', maxGradNorm: 1, noiseMultiplier: 0, sampleRate: 0.5, datasetSize: 16 });
-    const start = lossOf();
-    for (let i = 0; i < 3; i++) priv.step(x, y);
-    expect(lossOf()).toBeLessThan(start);
+    expectNoLeak(run, 10);
+    expectDpStepsLearn(m, x, y);
     tf.dispose([x, y]);
     m.dispose();
   });
@@ -365,10 +357,7 @@ describe('depthwise, separable and transposed models in training', () => {
       disposeClipped(clippedGradients(m, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 0.5 }));
       disposeClipped(clippedGradients(m, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: [0.5, 0.5, 0.5, 0.5], clipping: 'per-layer' }));
     };
-    run();
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 10; i++) run();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(run, 10);
     tf.dispose([x, y]);
     m.dispose();
   });
@@ -376,11 +365,7 @@ describe('depthwise, separable and transposed models in training', () => {
   it('a makePrivate step at σ = 0 decreases the loss', () => {
     const m = build(71);
     const [x, y] = data({ ...g, batch: 8 }, 73);
-    const lossOf = () => tf.tidy(() => tf.metrics.categoricalCrossentropy(y, m.predict(x) as tf.Tensor).mean().dataSync()[0]);
-    const priv = makePrivate({ model: m, optimizer: tf.train.sgd(0.2), loss: 'categoricalCrossentropy', maxGradNorm: 1, noiseMultiplier: 0, sampleRate: 0.5, datasetSize: 16 });
-    const before = lossOf();
-    for (let i = 0; i < 3; i++) priv.step(x, y);
-    expect(lossOf()).toBeLessThan(before);
+    expectDpStepsLearn(m, x, y);
     tf.dispose([x, y]);
     m.dispose();
   });

@@ -12,8 +12,7 @@ import { planClipping } from '../../src/kernels/ClippingPlan.js';
 import { clippedGradients, type ClippedGradients } from '../../src/kernels/clippedGradients.js';
 import { registeredRule, supportedLayerClasses } from '../../src/kernels/layerRules.js';
 import { simpleRnnRule } from '../../src/kernels/rules/simpleRnn.js';
-import { makePrivate } from '../../src/makePrivate.js';
-import { bruteForce, disposeClipped, expectAgreement, layerOfWeight, type BruteForce } from './_bruteForce.js';
+import { bruteForce, disposeClipped, expectAgreement, expectDpStepsLearn, expectNoLeak, layerOfWeight, type BruteForce } from './_bruteForce.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -177,15 +176,8 @@ describe('SimpleRNN rule', () => {
       disposeClipped(clippedGradients(m, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: 0.5 }));
       disposeClipped(clippedGradients(m, x, y, { loss: 'categoricalCrossentropy', maxGradNorm: [0.5, 0.5], clipping: 'per-layer' }));
     };
-    run();
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 5; i++) run();
-    expect(tf.memory().numTensors).toBe(before);
-    const lossOf = () => tf.tidy(() => tf.metrics.categoricalCrossentropy(y, m.predict(x) as tf.Tensor).mean().dataSync()[0]);
-    const priv = makePrivate({ model: m, optimizer: tf.train.sgd(0.2), loss: 'categoricalCrossentropy', maxGradNorm: 1, noiseMultiplier: 0, sampleRate: 0.5, datasetSize: 16 });
-    const start = lossOf();
-    for (let i = 0; i < 3; i++) priv.step(x, y);
-    expect(lossOf()).toBeLessThan(start);
+    expectNoLeak(run, 5);
+    expectDpStepsLearn(m, x, y);
     tf.dispose([x, y]);
     m.dispose();
   });
