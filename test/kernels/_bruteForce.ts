@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { perExampleLoss, type LossSpec } from '../../src/kernels/perExampleLoss.js';
-import type { ClippedGradients } from '../../src/kernels/clippedGradients.js';
+import { clippedGradients, type ClippedGradients } from '../../src/kernels/clippedGradients.js';
 import { makePrivate } from '../../src/makePrivate.js';
 
 export interface BruteForceOptions {
@@ -136,4 +136,43 @@ export function expectDpStepsLearn(model: tf.LayersModel, x: tf.Tensor, y: tf.Te
   const start = lossOf();
   for (let i = 0; i < 3; i++) priv.step(x, y);
   expect(lossOf()).toBeLessThan(start);
+}
+
+/** The largest relative difference of the per-example norms and clipped sums from the brute force. */
+export function maxRelativeDifference(out: ClippedGradients, ref: BruteForce): number {
+  const norms = out.perExampleNorms.dataSync();
+  let m = 0;
+  ref.norms.forEach((n, i) => (m = Math.max(m, Math.abs(norms[i] - n) / Math.max(n, 1e-6))));
+  out.grads.forEach((g, j) => {
+    const got = g.dataSync();
+    const scale = Math.max(...Array.from(ref.sums[j], Math.abs), 1e-6);
+    ref.sums[j].forEach((v, k) => (m = Math.max(m, Math.abs(got[k] - v) / scale)));
+  });
+  return m;
+}
+
+/**
+ * Checks privkit against the brute force (categorical cross-entropy) with flat clipping at the median
+ * brute-force norm (some examples clipped, some not) and per-layer clipping at 0.5× / 2× the layer
+ * maxima; returns the largest relative difference seen.
+ */
+export function expectAgreementFlatAndPerLayer(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, extra: { allowSlowLayers?: boolean } = {}): number {
+  const loss = 'categoricalCrossentropy' as const;
+  const free = bruteForce(model, x, y, { loss, maxGradNorm: Infinity });
+  const sorted = [...free.norms].sort((a, b) => a - b);
+  const c = sorted[Math.floor(sorted.length / 2)];
+  expect(c).toBeGreaterThan(0);
+  const flat = clippedGradients(model, x, y, { loss, maxGradNorm: c, ...extra });
+  const refFlat = bruteForce(model, x, y, { loss, maxGradNorm: c });
+  expectAgreement(flat, refFlat, model);
+  let worst = maxRelativeDifference(flat, refFlat);
+  disposeClipped(flat);
+  const layers = Math.max(...layerOfWeight(model)) + 1;
+  const bounds = Array.from({ length: layers }, (_, l) => Math.max(...free.layerNorms.map((r) => r[l])) * (l % 2 === 0 ? 0.5 : 2));
+  const per = clippedGradients(model, x, y, { loss, maxGradNorm: bounds, clipping: 'per-layer', ...extra });
+  const refPer = bruteForce(model, x, y, { loss, maxGradNorm: bounds });
+  expectAgreement(per, refPer, model);
+  worst = Math.max(worst, maxRelativeDifference(per, refPer));
+  disposeClipped(per);
+  return worst;
 }

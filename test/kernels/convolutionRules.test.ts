@@ -14,8 +14,7 @@ import { depthwiseConvolutionRule } from '../../src/kernels/rules/depthwiseConvo
 import { separableConvolutionRule } from '../../src/kernels/rules/separableConvolution.js';
 import { transposedConvolutionRule } from '../../src/kernels/rules/transposedConvolution.js';
 import { convolution3dRule } from '../../src/kernels/rules/convolution3d.js';
-import { bruteForce, disposeClipped, expectAgreement, expectDpStepsLearn, expectNoLeak, layerOfWeight, type BruteForce } from './_bruteForce.js';
-import type { ClippedGradients } from '../../src/kernels/clippedGradients.js';
+import { disposeClipped, expectAgreementFlatAndPerLayer, expectDpStepsLearn, expectNoLeak } from './_bruteForce.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -34,37 +33,9 @@ afterAll(() => {
   if (process.env.PRIVKIT_REPORT === '1') console.log(JSON.stringify(Object.fromEntries(worst)));
 });
 
-function maxRel(out: ClippedGradients, ref: BruteForce): number {
-  const norms = out.perExampleNorms.dataSync();
-  let m = 0;
-  ref.norms.forEach((n, i) => (m = Math.max(m, Math.abs(norms[i] - n) / Math.max(n, 1e-6))));
-  out.grads.forEach((g, j) => {
-    const got = g.dataSync();
-    const scale = Math.max(...Array.from(ref.sums[j], Math.abs), 1e-6);
-    ref.sums[j].forEach((v, k) => (m = Math.max(m, Math.abs(got[k] - v) / scale)));
-  });
-  return m;
-}
-
-/** Checks flat clipping (C = the median brute-force norm: some examples clipped, some not) and per-layer clipping. */
+/** Flat and per-layer clipping against the brute force; the worst relative difference is kept per kind. */
 function agree(kind: string, model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): void {
-  const loss = 'categoricalCrossentropy' as const;
-  const free = bruteForce(model, x, y, { loss, maxGradNorm: Infinity });
-  const sorted = [...free.norms].sort((a, b) => a - b);
-  const c = sorted[Math.floor(sorted.length / 2)];
-  expect(c).toBeGreaterThan(0);
-  const flat = clippedGradients(model, x, y, { loss, maxGradNorm: c });
-  const refFlat = bruteForce(model, x, y, { loss, maxGradNorm: c });
-  expectAgreement(flat, refFlat, model);
-  worst.set(kind, Math.max(worst.get(kind) ?? 0, maxRel(flat, refFlat)));
-  disposeClipped(flat);
-  const layers = Math.max(...layerOfWeight(model)) + 1;
-  const bounds = Array.from({ length: layers }, (_, l) => Math.max(...free.layerNorms.map((r) => r[l])) * (l % 2 === 0 ? 0.5 : 2));
-  const per = clippedGradients(model, x, y, { loss, maxGradNorm: bounds, clipping: 'per-layer' });
-  const refPer = bruteForce(model, x, y, { loss, maxGradNorm: bounds });
-  expectAgreement(per, refPer, model);
-  worst.set(kind, Math.max(worst.get(kind) ?? 0, maxRel(per, refPer)));
-  disposeClipped(per);
+  worst.set(kind, Math.max(worst.get(kind) ?? 0, expectAgreementFlatAndPerLayer(model, x, y)));
 }
 
 interface Geometry {

@@ -9,10 +9,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planClipping } from '../../src/kernels/ClippingPlan.js';
-import { clippedGradients, type ClippedGradients } from '../../src/kernels/clippedGradients.js';
+import { clippedGradients } from '../../src/kernels/clippedGradients.js';
 import { registeredRule, supportedLayerClasses } from '../../src/kernels/layerRules.js';
 import { simpleRnnRule } from '../../src/kernels/rules/simpleRnn.js';
-import { bruteForce, disposeClipped, expectAgreement, expectDpStepsLearn, expectNoLeak, layerOfWeight, type BruteForce } from './_bruteForce.js';
+import { disposeClipped, expectAgreementFlatAndPerLayer, expectDpStepsLearn, expectNoLeak } from './_bruteForce.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -28,37 +28,9 @@ afterAll(() => {
   if (process.env.PRIVKIT_REPORT === '1') console.log(JSON.stringify({ SimpleRNN: worst }));
 });
 
-function maxRel(out: ClippedGradients, ref: BruteForce): number {
-  const norms = out.perExampleNorms.dataSync();
-  let m = 0;
-  ref.norms.forEach((n, i) => (m = Math.max(m, Math.abs(norms[i] - n) / Math.max(n, 1e-6))));
-  out.grads.forEach((g, j) => {
-    const got = g.dataSync();
-    const scale = Math.max(...Array.from(ref.sums[j], Math.abs), 1e-6);
-    ref.sums[j].forEach((v, k) => (m = Math.max(m, Math.abs(got[k] - v) / scale)));
-  });
-  return m;
-}
-
-/** Flat clipping at the median brute-force norm (some examples clipped, some not), and per-layer clipping. */
+/** Flat and per-layer clipping against the brute force; keeps the worst relative difference. */
 function agree(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, extra: { allowSlowLayers?: boolean } = {}): void {
-  const loss = 'categoricalCrossentropy' as const;
-  const free = bruteForce(model, x, y, { loss, maxGradNorm: Infinity });
-  const sorted = [...free.norms].sort((a, b) => a - b);
-  const c = sorted[Math.floor(sorted.length / 2)];
-  expect(c).toBeGreaterThan(0);
-  const flat = clippedGradients(model, x, y, { loss, maxGradNorm: c, ...extra });
-  const refFlat = bruteForce(model, x, y, { loss, maxGradNorm: c });
-  expectAgreement(flat, refFlat, model);
-  worst = Math.max(worst, maxRel(flat, refFlat));
-  disposeClipped(flat);
-  const layers = Math.max(...layerOfWeight(model)) + 1;
-  const bounds = Array.from({ length: layers }, (_, l) => Math.max(...free.layerNorms.map((r) => r[l])) * (l % 2 === 0 ? 0.5 : 2));
-  const per = clippedGradients(model, x, y, { loss, maxGradNorm: bounds, clipping: 'per-layer', ...extra });
-  const refPer = bruteForce(model, x, y, { loss, maxGradNorm: bounds });
-  expectAgreement(per, refPer, model);
-  worst = Math.max(worst, maxRel(per, refPer));
-  disposeClipped(per);
+  worst = Math.max(worst, expectAgreementFlatAndPerLayer(model, x, y, extra));
 }
 
 interface Geometry {
