@@ -33,6 +33,14 @@ function topology(output: 'softmax' | 'linear'): object {
   return t;
 }
 
+/** A shadow's initial weights (the model is built from the job's seed, read, and disposed). */
+async function initialWeights(topo: object, seed: number): Promise<Float32Array[]> {
+  const init = await buildShadowModel(topo, seed);
+  const w = weightsOf(init);
+  init.dispose();
+  return w;
+}
+
 /** −(w1 − w0)/η: the (mean) gradient one full-batch SGD step of rate η took. */
 function stepGradient(w0: Float32Array[], w1: Float32Array[], lr: number): Float32Array[] {
   return w0.map((w, k) => w.map((v, i) => (v - w1[k][i]) / lr));
@@ -73,9 +81,7 @@ describe('shadows of a logits-output model', () => {
   it('take the from-logits softmax cross-entropy gradient one by one (trainShadowModel)', async () => {
     const ctx = contextFor(data, topo, train);
     const before = tf.memory().numTensors;
-    const init = await buildShadowModel(topo, jobs[0].seed);
-    const w0 = weightsOf(init);
-    init.dispose();
+    const w0 = await initialWeights(topo, jobs[0].seed);
     const model = await trainShadowModel(ctx, jobs[0]);
     const w1 = weightsOf(model);
     model.dispose();
@@ -93,9 +99,7 @@ describe('shadows of a logits-output model', () => {
     expect(stages).not.toBeNull();
     const models = await trainDenseBatch(ctx, jobs, stages);
     for (const [k, job] of jobs.entries()) {
-      const init = await buildShadowModel(topo, job.seed);
-      const w0 = weightsOf(init);
-      init.dispose();
+      const w0 = await initialWeights(topo, job.seed);
       const ref = await referenceGradient(topo, job);
       expect(maxRelErr(stepGradient(w0, weightsOf(models[k]), train.learningRate), ref)).toBeLessThan(1e-3);
     }
@@ -108,9 +112,7 @@ describe('shadows of a logits-output model', () => {
     // C far above any per-example gradient norm the DP step is the plain mean gradient.
     const dpTrain: ShadowTrainingOptions = { ...train, dp: { noiseMultiplier: 0, maxGradNorm: 1e6 } };
     const ctx = contextFor(data, topo, dpTrain);
-    const init = await buildShadowModel(topo, jobs[0].seed);
-    const w0 = weightsOf(init);
-    init.dispose();
+    const w0 = await initialWeights(topo, jobs[0].seed);
     const model = await trainShadowModel(ctx, jobs[0]);
     const w1 = weightsOf(model);
     model.dispose();
